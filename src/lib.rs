@@ -73,3 +73,8 @@ pub use partition_key::PartitionKey;
 pub use request::{AWS_JSON_CONTENT_TYPE, PUT_RECORD_TARGET, SIGNING_NAME, X_AMZ_TARGET};
 pub use sequence_number::SequenceNumber;
 pub use stream::{StreamArn, StreamName};
+
+/// The README's examples, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -61,7 +61,7 @@ impl PutRecordInput<'_> {
     /// with any HTTP client.
     pub fn to_http_request(&self, endpoint: &Endpoint) -> Request<Vec<u8>> {
         let mut body = Vec::with_capacity(self.body_len());
-        self.write_body(&mut body);
+        self.append_body(&mut body);
         aws_json_request(endpoint, PUT_RECORD_TARGET, body)
     }
 
@@ -98,6 +98,12 @@ impl PutRecordInput<'_> {
     pub fn write_body(&self, buf: &mut Vec<u8>) {
         buf.clear();
         buf.reserve(self.body_len());
+        self.append_body(buf);
+    }
+
+    /// Appends the body to `buf`, which should have room for [`body_len`](Self::body_len) more
+    /// bytes.
+    fn append_body(&self, buf: &mut Vec<u8>) {
         buf.push(b'{');
         if let Some(name) = &self.stream_name {
             buf.extend_from_slice(b"\"StreamName\":");
