@@ -225,14 +225,15 @@ impl Endpoint {
     /// `cloud.adc-e.uk`, `csp.hci.ic.gov`, `amazonaws.eu` for the isolated and sovereign
     /// partitions). A region no partition claims falls back to `aws`, as the SDKs do.
     ///
+    /// It is the endpoint [`EndpointConfig::new`]`(region)` resolves to without a stream ARN;
+    /// use [`EndpointConfig`] for FIPS, dual-stack and stream-ARN account endpoints.
+    ///
     /// ```
     /// use kinesis_proto::Endpoint;
     /// assert_eq!(Endpoint::regional("eu-west-1")?.host(), "kinesis.eu-west-1.amazonaws.com");
     /// assert_eq!(Endpoint::regional("cn-north-1")?.host(), "kinesis.cn-north-1.amazonaws.com.cn");
     /// # Ok::<(), kinesis_proto::EndpointError>(())
     /// ```
-    ///
-    /// It is the endpoint [`EndpointConfig::new`]`(region)` resolves to without a stream ARN.
     pub fn regional(region: &str) -> Result<Endpoint, EndpointError> {
         config::regional_endpoint(region, Partition::of_region(region), false, false)
     }

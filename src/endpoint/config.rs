@@ -77,9 +77,17 @@ pub struct EndpointConfig {
     use_fips: bool,
     use_dual_stack: bool,
     custom: Option<Endpoint>,
-    /// The endpoint for requests without a stream ARN (or in a partition without account
-    /// endpoints), computed on first use.
+    cache: Cache,
+}
+
+/// Endpoints computed on first use, so that resolving per record is mostly a clone.
+#[derive(Clone, Default)]
+struct Cache {
+    /// For requests without a stream ARN, or in a partition without account endpoints.
     regional: OnceLock<Result<Endpoint, EndpointError>>,
+    /// The account endpoint of the first account resolved, per [`OperationType`]: a producer
+    /// usually writes to the streams of one account.
+    account: [OnceLock<(Box<str>, Endpoint)>; 2],
 }
 
 impl EndpointConfig {
@@ -94,14 +102,14 @@ impl EndpointConfig {
             use_fips: false,
             use_dual_stack: false,
             custom: None,
-            regional: OnceLock::new(),
+            cache: Cache::default(),
         }
     }
 
     /// Use FIPS endpoints (`kinesis-fips...`, the SDKs' `use_fips` / `AWS_USE_FIPS_ENDPOINT`).
     pub fn use_fips(mut self, on: bool) -> EndpointConfig {
         self.use_fips = on;
-        self.regional = OnceLock::new();
+        self.cache = Cache::default();
         self
     }
 
@@ -109,7 +117,7 @@ impl EndpointConfig {
     /// (the SDKs' `use_dual_stack` / `AWS_USE_DUALSTACK_ENDPOINT`).
     pub fn use_dual_stack(mut self, on: bool) -> EndpointConfig {
         self.use_dual_stack = on;
-        self.regional = OnceLock::new();
+        self.cache = Cache::default();
         self
     }
 
@@ -228,6 +236,7 @@ impl EndpointConfig {
                 self.account_endpoint(operation, arn)
             }
             _ => self
+                .cache
                 .regional
                 .get_or_init(|| {
                     regional_endpoint(
@@ -282,6 +291,12 @@ impl EndpointConfig {
             self.use_fips,
             self.use_dual_stack,
         )?;
+        let cached = &self.cache.account[operation as usize];
+        if let Some((account_id, endpoint)) = cached.get()
+            && **account_id == *arn.account_id
+        {
+            return Ok(endpoint.clone());
+        }
         let fips = if self.use_fips { "-fips" } else { "" };
         let suffix = dns_suffix(self.partition, self.use_dual_stack);
         let host = format!(
@@ -290,7 +305,10 @@ impl EndpointConfig {
             operation.host_prefix(),
             self.region
         );
-        https(host, &self.region)
+        let endpoint = https(host, &self.region)?;
+        // The first account resolved stays cached; another one is built each time.
+        let _ = cached.set((Box::from(arn.account_id), endpoint.clone()));
+        Ok(endpoint)
     }
 }
 
@@ -392,13 +410,45 @@ mod tests {
     fn a_resolution_without_arn_is_cached_and_reset_by_setters() {
         let config = EndpointConfig::new("eu-west-1");
         let a = config.resolve_data_plane(None).unwrap();
-        assert!(config.regional.get().is_some());
+        assert!(config.cache.regional.get().is_some());
         assert_eq!(config.resolve_control_plane(None).unwrap(), a);
         let config = config.use_dual_stack(true);
-        assert!(config.regional.get().is_none());
+        assert!(config.cache.regional.get().is_none());
         assert_eq!(
             config.resolve_data_plane(None).unwrap().host(),
             "kinesis.eu-west-1.api.aws"
+        );
+    }
+
+    #[test]
+    fn the_first_account_is_cached_per_operation_type() {
+        let first = StreamArn::new("arn:aws:kinesis:eu-west-1:111111111111:stream/a").unwrap();
+        let other = StreamArn::new("arn:aws:kinesis:eu-west-1:222222222222:stream/b").unwrap();
+        let config = EndpointConfig::new("eu-west-1");
+        for _ in 0..2 {
+            assert_eq!(
+                config.resolve_data_plane(Some(&first)).unwrap().host(),
+                "111111111111.data-kinesis.eu-west-1.amazonaws.com"
+            );
+            assert_eq!(
+                config.resolve_data_plane(Some(&other)).unwrap().host(),
+                "222222222222.data-kinesis.eu-west-1.amazonaws.com"
+            );
+            assert_eq!(
+                config.resolve_control_plane(Some(&other)).unwrap().host(),
+                "222222222222.control-kinesis.eu-west-1.amazonaws.com"
+            );
+        }
+        let data = config.cache.account[OperationType::Data as usize].get();
+        assert_eq!(data.map(|(a, _)| &**a), Some("111111111111"));
+        let control = config.cache.account[OperationType::Control as usize].get();
+        assert_eq!(control.map(|(a, _)| &**a), Some("222222222222"));
+        // A setter drops what was cached.
+        let config = config.use_fips(true);
+        assert!(config.cache.account.iter().all(|c| c.get().is_none()));
+        assert_eq!(
+            config.resolve_data_plane(Some(&first)).unwrap().host(),
+            "111111111111.data-kinesis-fips.eu-west-1.amazonaws.com"
         );
     }
 
