@@ -64,6 +64,7 @@ mod sequence_number;
 mod stream;
 mod text;
 
+pub use endpoint::EndpointConfig;
 pub use endpoint::{Endpoint, EndpointError};
 pub use hash_key::HashKey;
 pub use input::{PutRecordInput, PutRecordInputBuilder, RecordDistribution};
