@@ -470,11 +470,18 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// CDATA; enough for the bodies AWS front ends send).
 ///
 /// The code is the text of the first `<Code>` element, else the root
-/// element's name (namespace prefix dropped); the message is the text of
+/// element's name (namespace prefix dropped; `html` does not count); the
+/// message is the text of
 /// the first `<Message>` (or `<message>`) element; the request id is the
 /// text of the first `<RequestId>` element.
 fn scan_xml(xml: &[u8]) -> BodyFields<'_> {
-    let code = element_text(xml, b"Code").or_else(|| root_name(xml).map(lossy));
+    let code = element_text(xml, b"Code").or_else(|| {
+        root_name(xml)
+            // An HTML page (a proxy's or load balancer's error page) names
+            // no error.
+            .filter(|name| !name.eq_ignore_ascii_case(b"html"))
+            .map(lossy)
+    });
     let message = element_text(xml, b"Message").or_else(|| element_text(xml, b"message"));
     let request_id = element_text(xml, b"RequestId");
     BodyFields {
@@ -773,6 +780,12 @@ mod tests {
         let body = b"\xEF\xBB\xBF<?xml version=\"1.0\"?>\n<!-- note -->\n<!DOCTYPE x>\n<ns:Denied xmlns:ns=\"u\"/>";
         assert_eq!(root_name(body), Some(&b"Denied"[..]));
         assert_eq!(scan_body(body).code.as_deref(), Some("Denied"));
+    }
+
+    #[test]
+    fn html_root_is_not_a_code() {
+        let body = b"<!DOCTYPE html>\n<HTML><body>502 Bad Gateway</body></HTML>";
+        assert_eq!(scan_body(body).code, None);
     }
 
     #[test]
