@@ -166,10 +166,13 @@ fn expect_malformed(name: &str, reason_contains: &str) -> PutRecordError {
     err
 }
 
+/// A fixture's name and the function checking what it parses to.
+type Check = (&'static str, fn(&str));
+
 /// Every fixture and the check it gets. A fixture without a check, or a
 /// check without a fixture, fails `every_fixture_is_checked`.
 #[rustfmt::skip]
-const CHECKED: &[(&str, fn(&str))] = &[
+const CHECKED: &[Check] = &[
     // Success.
     ("success_kms", |n| expect_ok(n, "shardId-000000000001", SEQ, Some(EncryptionType::Kms), Some(RID))),
     ("success_encryption_none", |n| expect_ok(n, "shardId-000000000001", SEQ, Some(EncryptionType::None), Some(RID))),
