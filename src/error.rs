@@ -45,16 +45,16 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use http::{HeaderMap, HeaderName, StatusCode};
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 
 use crate::error_body::{self, OneLine, Quoted};
 
 /// The header carrying the request id on Kinesis (JSON protocol) answers.
-const REQUEST_ID: HeaderName = HeaderName::from_static("x-amzn-requestid");
+static REQUEST_ID: HeaderName = HeaderName::from_static("x-amzn-requestid");
 /// The request id header some AWS front ends (S3 style) send instead.
-const REQUEST_ID_FALLBACK: HeaderName = HeaderName::from_static("x-amz-request-id");
+static REQUEST_ID_FALLBACK: HeaderName = HeaderName::from_static("x-amz-request-id");
 /// The header naming the error, which beats any code in the body.
-const ERROR_TYPE: HeaderName = HeaderName::from_static("x-amzn-errortype");
+static ERROR_TYPE: HeaderName = HeaderName::from_static("x-amzn-errortype");
 
 /// How a caller may retry a failed request.
 ///
@@ -94,15 +94,28 @@ pub(crate) fn is_success(status: StatusCode) -> bool {
 /// The request id of a response: the `x-amzn-RequestId` header, falling
 /// back to `x-amz-request-id`. Header names are case-insensitive; a value
 /// that is not visible ASCII counts as absent, and so does an empty one.
+/// (HTTP parsers strip the whitespace around a header value, so it is not
+/// trimmed here.)
 pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
     let read = |name: &HeaderName| {
-        headers
-            .get(name)
+        header(headers, name)
             .and_then(|value| value.to_str().ok())
-            .map(str::trim)
             .filter(|value| !value.is_empty())
     };
     read(&REQUEST_ID).or_else(|| read(&REQUEST_ID_FALLBACK))
+}
+
+/// The first value of a header. A response carries a handful of headers,
+/// and comparing that many names is cheaper than hashing one (FNV, a byte
+/// at a time), so small maps are scanned.
+fn header<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Option<&'h HeaderValue> {
+    if headers.len() <= 8 {
+        headers
+            .iter()
+            .find_map(|(key, value)| (key == name).then_some(value))
+    } else {
+        headers.get(name)
+    }
 }
 
 /// Reads a non-2xx response into a [`ServiceError`]. Total: any status,

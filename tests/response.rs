@@ -392,7 +392,7 @@ const CHECKED: &[Check] = &[
         expect_malformed(n, "expected a string");
     }),
     ("malformed_sequence_number_not_digits", |n| {
-        expect_malformed(n, "`SequenceNumber` is not 1 to 129 decimal digits");
+        expect_malformed(n, "`SequenceNumber` does not match 1 to 129 decimal digits");
     }),
     ("malformed_shard_id_bad_characters", |n| {
         expect_malformed(n, "`ShardId` does not match");
@@ -404,14 +404,14 @@ const CHECKED: &[Check] = &[
         expect_malformed(n, "trailing characters");
     }),
     ("malformed_non_utf8", |n| {
-        let err = expect_malformed(n, "invalid JSON");
+        let err = expect_malformed(n, "member `ShardId` is not UTF-8");
         assert!(err.malformed().unwrap().body_excerpt().contains('\u{FFFD}'));
     }),
     ("malformed_array_instead_of_object", |n| {
-        expect_malformed(n, "not a JSON object");
+        expect_malformed(n, "expected a JSON object");
     }),
     ("malformed_string_instead_of_object", |n| {
-        expect_malformed(n, "not a JSON object");
+        expect_malformed(n, "expected a JSON object");
     }),
     ("malformed_empty_body", |n| {
         let err = expect_malformed(n, "empty");
@@ -421,10 +421,10 @@ const CHECKED: &[Check] = &[
         expect_malformed(n, "duplicate field `ShardId`");
     }),
     ("malformed_xml_on_200", |n| {
-        let err = expect_malformed(n, "not a JSON object");
+        let err = expect_malformed(n, "invalid JSON: expected value");
         assert_eq!(
             err.to_string(),
-            format!("malformed response (HTTP 200): the body is not a JSON object (request id {RID}); body \"<PutRecordResult><ShardId>shardId-000000000001</ShardId></PutRecordResult>\"")
+            format!("malformed response (HTTP 200): invalid JSON: expected value at line 1 column 1 (request id {RID}); body \"<PutRecordResult><ShardId>shardId-000000000001</ShardId></PutRecordResult>\"")
         );
     }),
     ("malformed_long_body_excerpt_bounded", |n| {
