@@ -2,16 +2,24 @@
 //! size so every ratio is read from one run. See README.md for what each name measures.
 //!
 //! Every benchmark checks its result inside the loop, so none can quietly time an error path.
+//!
+//! The clock is the process's CPU time (user + system, all threads), so time the scheduler
+//! gives other programs on a shared machine is not counted. `SDK_COMPARE_CLOCK=wall` switches
+//! to criterion's wall clock.
 
 use std::hint::black_box;
+use std::time::Duration;
 
-use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use cpu_time::ProcessTime;
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput};
+use http::{HeaderName, HeaderValue};
 use sdk_compare::{
     Canned, PARTITION_KEY, Proto, Retries, SHARD_ID, SIZES, canned_response, data, runtime,
     sdk_client, sdk_is_throttled, sdk_put_record,
 };
 
-fn success(c: &mut Criterion) {
+fn success<M: Measurement>(c: &mut Criterion<M>) {
     let proto = Proto::new();
     let response = canned_response(Canned::Success);
     let rt = runtime();
@@ -63,7 +71,7 @@ fn success(c: &mut Criterion) {
                         assert!(request.headers().contains_key(http::header::AUTHORIZATION));
                         request
                     },
-                    BatchSize::LargeInput,
+                    BatchSize::SmallInput,
                 )
             },
         );
@@ -77,7 +85,7 @@ fn success(c: &mut Criterion) {
                     assert_eq!(out.shard_id(), SHARD_ID);
                     out
                 },
-                BatchSize::LargeInput,
+                BatchSize::SmallInput,
             )
         });
         // (b) the SDK with retries disabled, to show what the retry machinery costs.
@@ -93,7 +101,7 @@ fn success(c: &mut Criterion) {
                         assert_eq!(out.shard_id(), SHARD_ID);
                         out
                     },
-                    BatchSize::LargeInput,
+                    BatchSize::SmallInput,
                 )
             },
         );
@@ -101,7 +109,7 @@ fn success(c: &mut Criterion) {
     }
 }
 
-fn throttled(c: &mut Criterion) {
+fn throttled<M: Measurement>(c: &mut Criterion<M>) {
     let proto = Proto::new();
     let response = canned_response(Canned::Throttled);
     let rt = runtime();
@@ -134,17 +142,51 @@ fn throttled(c: &mut Criterion) {
                     assert!(sdk_is_throttled(&err));
                     err
                 },
-                BatchSize::LargeInput,
+                BatchSize::SmallInput,
             )
         },
     );
     group.finish();
 }
 
-/// What the replay function itself costs per call (building one canned response), charged to
-/// the SDK's time but not to kinesis-proto's, which parses a response built once.
-fn harness(c: &mut Criterion) {
+/// Yardsticks, not either pipeline:
+/// * `canned_response_build`: what the replay function itself costs per call (building one
+///   canned response), charged to the SDK's time but not to kinesis-proto's, which parses a
+///   response built once;
+/// * `http_request_floor_100B`: the least any code returning the same `http::Request<Vec<u8>>`
+///   pays: the 100 B record's finished body copied into a fresh `Vec`, `POST`, the endpoint's
+///   URI and the same four headers, no validation and no encoding. Read the crate's share
+///   beside it.
+fn harness<M: Measurement>(c: &mut Criterion<M>) {
+    let proto = Proto::new();
+    let finished = proto.build(&data(SIZES[0].1));
+    let uri = finished.uri().clone();
+    let host = finished.headers()[http::header::HOST].clone();
+    let body = finished.body().clone();
     let mut group = c.benchmark_group("harness");
+    group.bench_function("http_request_floor_100B", |b| {
+        b.iter(|| {
+            let body = black_box(body.as_slice()).to_vec();
+            let len = body.len();
+            let mut request = http::Request::new(body);
+            *request.method_mut() = http::Method::POST;
+            *request.uri_mut() = uri.clone();
+            let headers = request.headers_mut();
+            headers.reserve(4);
+            headers.insert(
+                http::header::CONTENT_TYPE,
+                HeaderValue::from_static("application/x-amz-json-1.1"),
+            );
+            headers.insert(
+                HeaderName::from_static("x-amz-target"),
+                HeaderValue::from_static("Kinesis_20131202.PutRecord"),
+            );
+            headers.insert(http::header::CONTENT_LENGTH, HeaderValue::from(len));
+            headers.insert(http::header::HOST, host.clone());
+            assert_eq!(request.headers().len(), 4);
+            request
+        })
+    });
     group.bench_function("canned_response_build", |b| {
         b.iter(|| {
             let response = canned_response(black_box(Canned::Success));
@@ -155,5 +197,49 @@ fn harness(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, success, throttled, harness);
-criterion_main!(benches);
+/// CPU time used by the whole process: `clock_gettime(CLOCK_PROCESS_CPUTIME_ID)`.
+struct ProcessCpuTime;
+
+static WALL_TIME: WallTime = WallTime;
+
+impl Measurement for ProcessCpuTime {
+    type Intermediate = ProcessTime;
+    type Value = Duration;
+
+    fn start(&self) -> ProcessTime {
+        ProcessTime::now()
+    }
+    fn end(&self, start: ProcessTime) -> Duration {
+        start.elapsed()
+    }
+    fn add(&self, v1: &Duration, v2: &Duration) -> Duration {
+        *v1 + *v2
+    }
+    fn zero(&self) -> Duration {
+        Duration::ZERO
+    }
+    fn to_f64(&self, value: &Duration) -> f64 {
+        value.as_nanos() as f64
+    }
+    fn formatter(&self) -> &dyn ValueFormatter {
+        // Durations either way: reuse criterion's own formatting.
+        WALL_TIME.formatter()
+    }
+}
+
+fn run<M: Measurement>(mut c: Criterion<M>) {
+    success(&mut c);
+    throttled(&mut c);
+    harness(&mut c);
+    c.final_summary();
+}
+
+fn main() {
+    if std::env::var("SDK_COMPARE_CLOCK").is_ok_and(|clock| clock == "wall") {
+        run(Criterion::default().configure_from_args());
+    } else {
+        run(Criterion::default()
+            .with_measurement(ProcessCpuTime)
+            .configure_from_args());
+    }
+}
