@@ -59,6 +59,7 @@ mod invalid_input;
 mod json;
 mod limits;
 mod partition_key;
+mod put_records;
 mod request;
 mod sequence_number;
 mod stream;
@@ -71,6 +72,11 @@ pub use input::{PutRecordInput, PutRecordInputBuilder, RecordDistribution};
 pub use invalid_input::{Field, InvalidInput, LengthUnit, Rule};
 pub use limits::*;
 pub use partition_key::PartitionKey;
+pub use put_records::{
+    PUT_RECORDS_DEFAULT_MAX_REQUEST_SIZE, PUT_RECORDS_LEGACY_MAX_REQUEST_SIZE,
+    PUT_RECORDS_MAX_ENTRIES, PUT_RECORDS_MAX_REQUEST_SIZE, PUT_RECORDS_TARGET, PutRecordsEntry,
+    PutRecordsInput, PutRecordsInputBuilder, ValidatedEntry,
+};
 pub use request::{AWS_JSON_CONTENT_TYPE, PUT_RECORD_TARGET, SIGNING_NAME, X_AMZ_TARGET};
 pub use sequence_number::SequenceNumber;
 pub use stream::{StreamArn, StreamName};

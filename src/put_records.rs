@@ -1,0 +1,18 @@
+//! `PutRecords`: the batch operation, up to 500 records in one request.
+//!
+//! * [`PutRecordsInput`] and its builder validate every entry with `PutRecord`'s rules, plus the
+//!   batch rules: 1 to 500 entries, and data plus partition keys of the whole request within
+//!   the request size limit (Kinesis API reference, PutRecords; developer guide, "Quotas and
+//!   limits").
+//! * [`PutRecordsInput::to_http_request`] writes the exact request, every entry's data
+//!   base64-encoded straight into one body allocated once at its exact size.
+
+mod input;
+mod request;
+
+pub use input::{
+    PUT_RECORDS_DEFAULT_MAX_REQUEST_SIZE, PUT_RECORDS_LEGACY_MAX_REQUEST_SIZE,
+    PUT_RECORDS_MAX_ENTRIES, PUT_RECORDS_MAX_REQUEST_SIZE, PutRecordsEntry, PutRecordsInput,
+    PutRecordsInputBuilder, ValidatedEntry,
+};
+pub use request::PUT_RECORDS_TARGET;
