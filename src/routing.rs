@@ -91,10 +91,17 @@ pub struct InvalidHashKeyRange {
 /// let closed = open.clone().with_ending_sequence_number("49");
 /// assert!(!closed.is_open());
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Shard {
     id: String,
     range: HashKeyRange,
+    /// Parents and sequence numbers, off the routing path: a lookup that reads the shard it
+    /// found touches one small struct.
+    details: Option<Box<ShardDetails>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+struct ShardDetails {
     parent_shard_id: Option<String>,
     adjacent_parent_shard_id: Option<String>,
     starting_sequence_number: Option<String>,
@@ -108,36 +115,41 @@ impl Shard {
         Shard {
             id: id.into(),
             range,
-            parent_shard_id: None,
-            adjacent_parent_shard_id: None,
-            starting_sequence_number: None,
-            ending_sequence_number: None,
+            details: None,
         }
+    }
+
+    fn details_mut(&mut self) -> &mut ShardDetails {
+        self.details.get_or_insert_with(Box::default)
+    }
+
+    fn details(&self) -> Option<&ShardDetails> {
+        self.details.as_deref()
     }
 
     /// Sets the parent shard id (`ParentShardId`): the shard this one was split or merged from.
     pub fn with_parent_shard_id(mut self, id: impl Into<String>) -> Shard {
-        self.parent_shard_id = Some(id.into());
+        self.details_mut().parent_shard_id = Some(id.into());
         self
     }
 
     /// Sets the adjacent parent shard id (`AdjacentParentShardId`): the second parent of a
     /// merge.
     pub fn with_adjacent_parent_shard_id(mut self, id: impl Into<String>) -> Shard {
-        self.adjacent_parent_shard_id = Some(id.into());
+        self.details_mut().adjacent_parent_shard_id = Some(id.into());
         self
     }
 
     /// Sets the starting sequence number (`SequenceNumberRange.StartingSequenceNumber`).
     pub fn with_starting_sequence_number(mut self, sequence_number: impl Into<String>) -> Shard {
-        self.starting_sequence_number = Some(sequence_number.into());
+        self.details_mut().starting_sequence_number = Some(sequence_number.into());
         self
     }
 
     /// Sets the ending sequence number (`SequenceNumberRange.EndingSequenceNumber`), which
     /// makes the shard closed.
     pub fn with_ending_sequence_number(mut self, sequence_number: impl Into<String>) -> Shard {
-        self.ending_sequence_number = Some(sequence_number.into());
+        self.details_mut().ending_sequence_number = Some(sequence_number.into());
         self
     }
 
@@ -153,27 +165,40 @@ impl Shard {
 
     /// True when the shard has no ending sequence number, so it still takes records.
     pub fn is_open(&self) -> bool {
-        self.ending_sequence_number.is_none()
+        self.ending_sequence_number().is_none()
     }
 
     /// The parent shard id, if any.
     pub fn parent_shard_id(&self) -> Option<&str> {
-        self.parent_shard_id.as_deref()
+        self.details()?.parent_shard_id.as_deref()
     }
 
     /// The adjacent parent shard id (second parent of a merge), if any.
     pub fn adjacent_parent_shard_id(&self) -> Option<&str> {
-        self.adjacent_parent_shard_id.as_deref()
+        self.details()?.adjacent_parent_shard_id.as_deref()
     }
 
     /// The first sequence number of the shard, if known.
     pub fn starting_sequence_number(&self) -> Option<&str> {
-        self.starting_sequence_number.as_deref()
+        self.details()?.starting_sequence_number.as_deref()
     }
 
     /// The last sequence number of a closed shard; `None` for an open shard.
     pub fn ending_sequence_number(&self) -> Option<&str> {
-        self.ending_sequence_number.as_deref()
+        self.details()?.ending_sequence_number.as_deref()
+    }
+}
+
+impl fmt::Debug for Shard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Shard")
+            .field("id", &self.id)
+            .field("hash_key_range", &self.range)
+            .field("parent_shard_id", &self.parent_shard_id())
+            .field("adjacent_parent_shard_id", &self.adjacent_parent_shard_id())
+            .field("starting_sequence_number", &self.starting_sequence_number())
+            .field("ending_sequence_number", &self.ending_sequence_number())
+            .finish()
     }
 }
 
@@ -243,8 +268,9 @@ pub enum ShardMapError {
 /// `[0, 2^128-1]` exactly once, so that every hash key has exactly one shard.
 ///
 /// Lookups ([`shard_for`](Self::shard_for)) never fail and never allocate: a table indexed by
-/// the key's top bits narrows the search to a few neighbouring range starts (usually one or
-/// two), and a binary search over a flat array of starts finishes it.
+/// the key's top bits (two to four entries per shard) answers almost every key with one
+/// comparison and no key-dependent branch; a binary search over a flat array of range starts
+/// handles the few buckets where several shards start.
 ///
 /// ```
 /// use kinesis_proto::{HashKey, ShardMap};
@@ -260,15 +286,40 @@ pub struct ShardMap {
     shards: Vec<Shard>,
     /// `starts[i]` is the starting hash key of `shards[i]`; `starts[0] == 0`.
     starts: Vec<u128>,
-    /// For each bucket `b` of keys sharing the top `128 - shift` bits, `buckets[b]` is the index
-    /// of the shard holding the bucket's first key; one more entry holds the last index. Empty
-    /// (plain binary search) only if the index does not fit in a `u32`.
-    buckets: Vec<u32>,
-    /// `128 - shift` bits select a bucket.
-    shift: u32,
+    /// One entry per bucket of keys sharing their top `bits` bits. Empty (plain binary search)
+    /// only if a shard index does not fit in a `u32`.
+    buckets: Vec<Bucket>,
+    /// How many top bits of a key select its bucket, 1 to [`MAX_BUCKET_BITS`].
+    bits: u32,
 }
 
-/// The bucket table never has more than 2^20 + 1 entries (4 MiB).
+/// What a lookup needs to know about one bucket of keys, in one 16-byte entry so that a lookup
+/// reads one cache line before the shard itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Bucket {
+    /// `OneShard`/`OneBoundary`: the 64 key bits after the bucket prefix ([`ShardMap::probe`])
+    /// of the boundary (`u64::MAX` when there is none). `Crowded`: the index of the shard holding
+    /// the bucket's last key.
+    probe: u64,
+    /// The index of the shard holding the bucket's first key.
+    first: u32,
+    /// How many shard boundaries the bucket holds.
+    kind: BucketKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
+enum BucketKind {
+    /// The whole bucket is inside shard `first`.
+    OneShard,
+    /// Shard `first + 1` starts inside the bucket.
+    OneBoundary,
+    /// Several shards start inside the bucket: binary search.
+    Crowded,
+}
+
+/// The bucket table never has more than 2^20 entries (16 MiB); a map gets two to four buckets
+/// per shard.
 const MAX_BUCKET_BITS: u32 = 20;
 
 impl ShardMap {
@@ -337,33 +388,69 @@ impl ShardMap {
 
     /// Builds the lookup tables over shards already known to tile the space.
     fn from_tiling(shards: Vec<Shard>) -> ShardMap {
+        let n = shards.len();
         let starts: Vec<u128> = shards.iter().map(|s| s.range.start.get()).collect();
-        let n = starts.len();
-        // About two to four buckets per shard keeps most buckets inside one shard.
         let bits = (usize::BITS - n.leading_zeros() + 1).clamp(1, MAX_BUCKET_BITS);
         let shift = 128 - bits;
-        let buckets = if u32::try_from(n).is_ok() {
+        let mut buckets = Vec::new();
+        if u32::try_from(n).is_ok() {
             let count = 1usize << bits;
-            let mut buckets = Vec::with_capacity(count + 1);
+            buckets.reserve_exact(count);
+            // Walk the buckets and the shards together: `i` holds the bucket's first key,
+            // `j` its last one.
             let mut i = 0usize;
+            let mut j = 0usize;
             for b in 0..count {
                 let first_key = (b as u128) << shift;
+                let last_key = first_key | (u128::MAX >> bits);
                 while i + 1 < n && starts[i + 1] <= first_key {
                     i += 1;
                 }
-                buckets.push(i as u32);
+                j = j.max(i);
+                while j + 1 < n && starts[j + 1] <= last_key {
+                    j += 1;
+                }
+                // n fits in a u32, so do both indexes.
+                let bucket = match j - i {
+                    0 => Bucket {
+                        probe: u64::MAX,
+                        first: i as u32,
+                        kind: BucketKind::OneShard,
+                    },
+                    1 => Bucket {
+                        probe: Self::probe(starts[j], bits),
+                        first: i as u32,
+                        kind: BucketKind::OneBoundary,
+                    },
+                    _ => Bucket {
+                        probe: j as u64,
+                        first: i as u32,
+                        kind: BucketKind::Crowded,
+                    },
+                };
+                buckets.push(bucket);
             }
-            buckets.push((n - 1) as u32);
-            buckets
-        } else {
-            Vec::new()
-        };
+        }
         ShardMap {
             shards,
             starts,
             buckets,
-            shift,
+            bits,
         }
+    }
+
+    /// The 64 bits of `key` that follow its `bits`-bit bucket prefix.
+    #[inline]
+    fn probe(key: u128, bits: u32) -> u64 {
+        ((key << bits) >> 64) as u64
+    }
+
+    /// `lo` plus the number of `starts[lo + 1..=hi]` that are `<= key`.
+    fn search(&self, lo: usize, hi: usize, key: u128) -> usize {
+        lo + self
+            .starts
+            .get(lo + 1..=hi)
+            .map_or(0, |s| s.partition_point(|&start| start <= key))
     }
 
     /// The open shards, sorted by starting hash key.
@@ -385,18 +472,25 @@ impl ShardMap {
     #[inline]
     pub fn shard_index(&self, key: HashKey) -> usize {
         let key = key.get();
-        let bucket = (key >> self.shift) as usize;
-        let (lo, hi) = match (self.buckets.get(bucket), self.buckets.get(bucket + 1)) {
-            (Some(&lo), Some(&hi)) => (lo as usize, hi as usize),
-            _ => (0, self.starts.len().saturating_sub(1)),
+        let Some(bucket) = self.buckets.get((key >> (128 - self.bits)) as usize) else {
+            return self.search(0, self.shards.len().saturating_sub(1), key);
         };
-        // The shard holding `key` is between the ones holding the bucket's first key (`lo`)
-        // and the next bucket's first key (`hi`); `starts[lo] <= key`, so it is `lo` plus the
-        // number of later starts up to `hi` that are `<= key`.
-        lo + self
-            .starts
-            .get(lo + 1..=hi)
-            .map_or(0, |s| s.partition_point(|&start| start <= key))
+        let first = bucket.first as usize;
+        match bucket.kind {
+            BucketKind::Crowded => self.search(first, bucket.probe as usize, key),
+            BucketKind::OneShard | BucketKind::OneBoundary => {
+                let probe = Self::probe(key, self.bits);
+                if probe == bucket.probe {
+                    // Equal in the 64 bits compared (about never for a hash): compare in full.
+                    let hi = first + usize::from(bucket.kind == BucketKind::OneBoundary);
+                    self.search(first, hi, key)
+                } else {
+                    // No branch depends on the key here, so no mispredict can flush the hashing
+                    // of the next record. With one shard `probe` is `u64::MAX`: never above.
+                    first + usize::from(probe > bucket.probe)
+                }
+            }
+        }
     }
 
     /// The open shard that holds `key`. Never fails: the shards cover every hash key.
@@ -514,6 +608,29 @@ mod tests {
         for key in (0..400).chain([u128::MAX, u128::MAX - 1, 1 << 120, (1 << 108) - 1]) {
             assert_eq!(map.shard_index(HashKey::new(key)), linear(&map, key));
         }
+    }
+
+    #[test]
+    fn keys_equal_to_the_boundary_in_the_compared_bits_are_compared_in_full() {
+        let cut = (1u128 << 127) + 5;
+        let map = ShardMap::new([
+            Shard::new("a", range(0, cut - 1)),
+            Shard::new("b", range(cut, u128::MAX)),
+        ])
+        .unwrap();
+        let kinds: Vec<BucketKind> = map.buckets.iter().map(|b| b.kind).collect();
+        assert!(kinds.contains(&BucketKind::OneBoundary), "{kinds:?}");
+        for key in [cut - 5, cut - 1, cut, cut + 1, cut + 2, u128::MAX] {
+            assert_eq!(
+                map.shard_index(HashKey::new(key)),
+                linear(&map, key),
+                "{key}"
+            );
+        }
+        // A one-shard bucket whose keys reach the all-ones probe.
+        assert_eq!(map.shard_index(HashKey::new(cut - 6)), 0);
+        let full = ShardMap::even(1).unwrap();
+        assert_eq!(full.shard_index(HashKey::MAX), 0);
     }
 
     #[test]
