@@ -58,6 +58,7 @@ mod input;
 mod invalid_input;
 mod json;
 mod limits;
+mod list_shards;
 mod partition_key;
 mod request;
 mod routing;
@@ -70,6 +71,11 @@ pub use hash_key::HashKey;
 pub use input::{PutRecordInput, PutRecordInputBuilder, RecordDistribution};
 pub use invalid_input::{Field, InvalidInput, LengthUnit, Rule};
 pub use limits::*;
+pub use list_shards::{
+    InvalidListShardsInput, LIST_SHARDS_MAX_RESULTS, LIST_SHARDS_TARGET, ListShardsError,
+    ListShardsInput, ListShardsInputBuilder, ListShardsOutput, ShardFilter, ShardFilterType,
+    ShardMapBuilder, parse_list_shards_response,
+};
 pub use partition_key::PartitionKey;
 pub use request::{AWS_JSON_CONTENT_TYPE, PUT_RECORD_TARGET, SIGNING_NAME, X_AMZ_TARGET};
 pub use routing::{HashKeyRange, InvalidHashKeyRange, Shard, ShardMap, ShardMapError};

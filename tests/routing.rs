@@ -473,3 +473,392 @@ proptest! {
         prop_assert!(shard.hash_key_range().contains(HashKey::from_partition_key(&key)));
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// ListShards
+
+mod list_shards {
+    use super::*;
+    use kinesis_proto::{
+        Endpoint, InvalidListShardsInput, LIST_SHARDS_TARGET, ListShardsError, ListShardsInput,
+        ShardFilter, ShardFilterType, ShardMapBuilder, StreamArn, parse_list_shards_response,
+    };
+    use std::time::{Duration, UNIX_EPOCH};
+
+    const THREE_TWO_126: u128 = 255211775190703847597530955573826158592;
+    const ARN: &str = "arn:aws:kinesis:us-east-1:123456789012:stream/orders";
+
+    fn fixture(name: &str) -> http::Response<Vec<u8>> {
+        let path = format!(
+            "{}/tests/data/list_shards/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let body = std::fs::read(&path).unwrap();
+        http::Response::builder()
+            .status(200)
+            .header("x-amzn-RequestId", "c1b2a3")
+            .body(body)
+            .unwrap()
+    }
+
+    fn ok(body: &str) -> http::Response<&str> {
+        http::Response::new(body)
+    }
+
+    fn body(input: &ListShardsInput) -> String {
+        let endpoint = Endpoint::regional("us-east-1").unwrap();
+        String::from_utf8(input.to_http_request(&endpoint).into_body()).unwrap()
+    }
+
+    #[test]
+    fn resharded_stream_keeps_only_the_open_children() {
+        let response = fixture("resharded.json");
+        let page = parse_list_shards_response(&response).unwrap();
+        assert_eq!(page.shards().len(), 6);
+        assert_eq!(page.next_token(), None);
+        assert_eq!(page.request_id(), Some("c1b2a3"));
+        let closed: Vec<&str> = page
+            .shards()
+            .iter()
+            .filter(|s| !s.is_open())
+            .map(Shard::id)
+            .collect();
+        assert_eq!(
+            closed,
+            [
+                "shardId-000000000000",
+                "shardId-000000000001",
+                "shardId-000000000002",
+                "shardId-000000000003"
+            ]
+        );
+
+        let map = ShardMap::from_list_shards_response(&response).unwrap();
+        let ids: Vec<&str> = map.shards().iter().map(Shard::id).collect();
+        assert_eq!(ids, ["shardId-000000000005", "shardId-000000000004"]);
+        let merged = &map.shards()[0];
+        assert_eq!(merged.hash_key_range(), range(0, THREE_TWO_126 - 1));
+        assert_eq!(merged.parent_shard_id(), Some("shardId-000000000001"));
+        assert_eq!(
+            merged.adjacent_parent_shard_id(),
+            Some("shardId-000000000003")
+        );
+        assert_eq!(
+            merged.starting_sequence_number(),
+            Some("49590338324662146960853331429208151563315398951218528338")
+        );
+        for (key, id) in [
+            (0, "shardId-000000000005"),
+            (THREE_TWO_126 - 1, "shardId-000000000005"),
+            (THREE_TWO_126, "shardId-000000000004"),
+            (MAX, "shardId-000000000004"),
+        ] {
+            assert_eq!(map.shard_for(HashKey::new(key)).id(), id);
+        }
+        // abcd hashes above 3 * 2^126, é below.
+        assert_eq!(
+            map.shard_for_partition_key("abcd").id(),
+            "shardId-000000000004"
+        );
+        assert_eq!(
+            map.shard_for_partition_key("é").id(),
+            "shardId-000000000005"
+        );
+    }
+
+    #[test]
+    fn pages_are_gathered_before_building() {
+        let first = parse_list_shards_response(&fixture("page1.json")).unwrap();
+        assert!(first.next_token().unwrap().starts_with("AAAAAAAAAAGK9EEG"));
+        // One page alone does not reach the end of the key space.
+        assert_eq!(
+            ShardMap::from_list_shards_response(&fixture("page1.json")).unwrap_err(),
+            ListShardsError::ShardMap(ShardMapError::DoesNotEndAtMax {
+                shard_id: "shardId-000000000001".into(),
+                end: HashKey::new(226854911280625642308916404954512140969),
+            })
+        );
+        let second = parse_list_shards_response(&fixture("page2.json")).unwrap();
+        let mut builder = ShardMapBuilder::new();
+        builder.add_page(&first).add_page(&second);
+        let map = builder.build().unwrap();
+        let even = ShardMap::even(3).unwrap();
+        let ranges = |m: &ShardMap| -> Vec<(String, HashKeyRange)> {
+            m.shards()
+                .iter()
+                .map(|s| (s.id().to_owned(), s.hash_key_range()))
+                .collect()
+        };
+        assert_eq!(ranges(&map), ranges(&even));
+        assert_eq!(ShardMap::from_pages([first, second]).unwrap(), map);
+    }
+
+    #[test]
+    fn first_request_body_holds_only_the_members_set() {
+        let input = ListShardsInput::builder()
+            .stream_name("orders")
+            .shard_filter(ShardFilter::at_latest())
+            .build()
+            .unwrap();
+        assert_eq!(
+            body(&input),
+            r#"{"StreamName":"orders","ShardFilter":{"Type":"AT_LATEST"}}"#
+        );
+        let endpoint = Endpoint::regional("us-east-1").unwrap();
+        let request = input.to_http_request(&endpoint);
+        assert_eq!(request.method(), http::Method::POST);
+        assert_eq!(request.headers()["x-amz-target"], LIST_SHARDS_TARGET);
+        assert_eq!(LIST_SHARDS_TARGET, "Kinesis_20131202.ListShards");
+        assert_eq!(
+            request.headers()["content-type"],
+            "application/x-amz-json-1.1"
+        );
+        assert_eq!(request.headers()["content-length"], "58");
+
+        let every = ListShardsInput::builder()
+            .stream_name("orders")
+            .stream_arn(ARN)
+            .exclusive_start_shard_id("shardId-000000000007")
+            .max_results(10_000)
+            .stream_creation_timestamp(UNIX_EPOCH + Duration::from_millis(1_700_000_000_250))
+            .shard_filter(ShardFilter::at_timestamp(
+                UNIX_EPOCH + Duration::from_secs(1_700_000_100),
+            ))
+            .build()
+            .unwrap();
+        assert_eq!(
+            body(&every),
+            concat!(
+                r#"{"StreamName":"orders","ExclusiveStartShardId":"shardId-000000000007","#,
+                r#""MaxResults":10000,"StreamCreationTimestamp":1700000000.25,"#,
+                r#""ShardFilter":{"Type":"AT_TIMESTAMP","Timestamp":1700000100},"#,
+                r#""StreamARN":"arn:aws:kinesis:us-east-1:123456789012:stream/orders"}"#
+            )
+        );
+        let after = ListShardsInput::builder()
+            .stream_arn(ARN)
+            .shard_filter(ShardFilter::after_shard_id("shardId-000000000001").unwrap())
+            .max_results(1)
+            .build()
+            .unwrap();
+        assert_eq!(
+            body(&after),
+            concat!(
+                r#"{"MaxResults":1,"ShardFilter":{"Type":"AFTER_SHARD_ID","ShardId":"shardId-000000000001"},"#,
+                r#""StreamARN":"arn:aws:kinesis:us-east-1:123456789012:stream/orders"}"#
+            )
+        );
+    }
+
+    #[test]
+    fn next_page_carries_only_the_token_arn_and_page_size() {
+        let arn = StreamArn::new(ARN).unwrap();
+        let next = ListShardsInput::next_page("tok\"en", Some(arn.clone())).unwrap();
+        assert_eq!(
+            body(&next),
+            r#"{"NextToken":"tok\"en","StreamARN":"arn:aws:kinesis:us-east-1:123456789012:stream/orders"}"#
+        );
+        assert_eq!(
+            body(&ListShardsInput::next_page("t", None).unwrap()),
+            r#"{"NextToken":"t"}"#
+        );
+        let sized = ListShardsInput::builder()
+            .next_token("t")
+            .max_results(500)
+            .build()
+            .unwrap();
+        assert_eq!(body(&sized), r#"{"NextToken":"t","MaxResults":500}"#);
+        for (builder, member) in [
+            (ListShardsInput::builder().stream_name("s"), "streamName"),
+            (
+                ListShardsInput::builder().stream_creation_timestamp(UNIX_EPOCH),
+                "streamCreationTimestamp",
+            ),
+            (
+                ListShardsInput::builder().exclusive_start_shard_id("shardId-1"),
+                "exclusiveStartShardId",
+            ),
+            (
+                ListShardsInput::builder().shard_filter(ShardFilter::at_latest()),
+                "shardFilter",
+            ),
+        ] {
+            assert_eq!(
+                builder.next_token("t").build().unwrap_err(),
+                InvalidListShardsInput::ConflictsWithNextToken { member }
+            );
+        }
+        assert_eq!(
+            ListShardsInput::next_page("", None).unwrap_err(),
+            InvalidListShardsInput::NextToken { len: 0 }
+        );
+    }
+
+    #[test]
+    fn input_rules_are_checked() {
+        assert_eq!(
+            ListShardsInput::builder().build().unwrap_err(),
+            InvalidListShardsInput::MissingStream
+        );
+        for n in [0, 10_001, u32::MAX] {
+            assert_eq!(
+                ListShardsInput::builder()
+                    .stream_name("s")
+                    .max_results(n)
+                    .build()
+                    .unwrap_err(),
+                InvalidListShardsInput::MaxResults(n)
+            );
+        }
+        let e = ListShardsInput::builder()
+            .stream_name("bad name")
+            .build()
+            .unwrap_err();
+        assert!(matches!(&e, InvalidListShardsInput::Stream(i) if i.field() == "streamName"));
+        assert_eq!(
+            ListShardsInput::builder()
+                .stream_name("s")
+                .exclusive_start_shard_id("bad id")
+                .build()
+                .unwrap_err(),
+            InvalidListShardsInput::ShardId {
+                member: "exclusiveStartShardId"
+            }
+        );
+        assert!(ShardFilter::after_shard_id("").is_err());
+        assert_eq!(
+            ShardFilter::from_trim_horizon().filter_type().as_str(),
+            "FROM_TRIM_HORIZON"
+        );
+        let names: Vec<&str> = [
+            ShardFilterType::AfterShardId,
+            ShardFilterType::AtTrimHorizon,
+            ShardFilterType::FromTrimHorizon,
+            ShardFilterType::AtLatest,
+            ShardFilterType::AtTimestamp,
+            ShardFilterType::FromTimestamp,
+        ]
+        .iter()
+        .map(|t| t.as_str())
+        .collect();
+        assert_eq!(
+            names,
+            [
+                "AFTER_SHARD_ID",
+                "AT_TRIM_HORIZON",
+                "FROM_TRIM_HORIZON",
+                "AT_LATEST",
+                "AT_TIMESTAMP",
+                "FROM_TIMESTAMP"
+            ]
+        );
+    }
+
+    fn shard_json(id: &str, start: &str, end: &str) -> String {
+        format!(
+            r#"{{"Shards":[{{"ShardId":"{id}","HashKeyRange":{{"StartingHashKey":"{start}","EndingHashKey":"{end}"}},"SequenceNumberRange":{{"StartingSequenceNumber":"1"}}}}]}}"#
+        )
+    }
+
+    #[test]
+    fn bad_hash_keys_and_bodies_are_malformed() {
+        let max = "340282366920938463463374607431768211455";
+        for (start, end) in [
+            ("01", max),
+            ("-1", max),
+            ("0", "340282366920938463463374607431768211456"),
+            ("0", ""),
+            ("0 ", max),
+            ("5", "4"),
+        ] {
+            let e = parse_list_shards_response(&ok(&shard_json("s", start, end))).unwrap_err();
+            assert!(
+                matches!(&e, ListShardsError::Malformed { status, .. } if *status == 200),
+                "{start:?} {end:?}: {e}"
+            );
+            assert!(e.to_string().contains("shard s"), "{e}");
+        }
+        for bad in [
+            "",
+            "null",
+            "[]",
+            "{",
+            r#"{"Shards":[{"ShardId":"s"}]}"#,
+            r#"{"Shards":[{"ShardId":"s","HashKeyRange":{"StartingHashKey":0,"EndingHashKey":1},"SequenceNumberRange":{"StartingSequenceNumber":"1"}}]}"#,
+            r#"{"Shards":{}}"#,
+        ] {
+            assert!(
+                matches!(
+                    parse_list_shards_response(&ok(bad)),
+                    Err(ListShardsError::Malformed { .. })
+                ),
+                "{bad:?}"
+            );
+        }
+        // Unknown members are ignored; a missing list is an empty page.
+        let page = parse_list_shards_response(&ok(r#"{"Extra":1,"NextToken":null}"#)).unwrap();
+        assert!(page.shards().is_empty() && page.next_token().is_none());
+        // Escaped strings are read, not refused.
+        let page = parse_list_shards_response(&ok(&shard_json("s\\u0041", "0", max))).unwrap();
+        assert_eq!(page.shards()[0].id(), "sA");
+    }
+
+    #[test]
+    fn non_success_is_an_error() {
+        let response = http::Response::builder()
+            .status(400)
+            .header("x-amzn-RequestId", "r1")
+            .body(r#"{"__type":"ResourceNotFoundException","message":"Stream s not found"}"#)
+            .unwrap();
+        assert!(parse_list_shards_response(&response).is_err());
+        assert!(ShardMap::from_list_shards_response(&response).is_err());
+    }
+
+    /// A ListShards body for `map`'s shards, written with serde_json (independently of the
+    /// crate), with sequence numbers and a parent on every other shard.
+    fn response_body(map: &ShardMap) -> Vec<u8> {
+        let shards: Vec<serde_json::Value> = map
+            .shards()
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let mut v = serde_json::json!({
+                    "ShardId": s.id(),
+                    "HashKeyRange": {
+                        "StartingHashKey": s.hash_key_range().start().to_string(),
+                        "EndingHashKey": s.hash_key_range().end().to_string(),
+                    },
+                    "SequenceNumberRange": {"StartingSequenceNumber": format!("{}", 1000 + i)},
+                });
+                if i % 2 == 1 {
+                    v["ParentShardId"] = serde_json::json!("parent");
+                }
+                v
+            })
+            .collect();
+        serde_json::to_vec(&serde_json::json!({ "Shards": shards })).unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn a_listed_map_parses_back_to_the_same_map(map in arb_map(300)) {
+            let response = http::Response::new(response_body(&map));
+            let parsed = ShardMap::from_list_shards_response(&response).unwrap();
+            prop_assert_eq!(parsed.len(), map.len());
+            for (i, (a, b)) in parsed.shards().iter().zip(map.shards()).enumerate() {
+                prop_assert_eq!(a.id(), b.id());
+                prop_assert_eq!(a.hash_key_range(), b.hash_key_range());
+                let seq = format!("{}", 1000 + i);
+                prop_assert_eq!(a.starting_sequence_number(), Some(seq.as_str()));
+                prop_assert_eq!(a.parent_shard_id().is_some(), i % 2 == 1);
+            }
+        }
+
+        #[test]
+        fn any_body_parses_or_fails_without_panicking(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
+            let _ = parse_list_shards_response(&http::Response::new(bytes));
+        }
+    }
+}
