@@ -134,8 +134,7 @@ pub(crate) fn parse_service_error(
     headers: &HeaderMap,
     body: &[u8],
 ) -> ServiceError {
-    let header_code = headers
-        .get(&ERROR_TYPE)
+    let header_code = header(headers, &ERROR_TYPE)
         .and_then(|value| value.to_str().ok())
         .and_then(error_body::sanitize_code);
     let fields = error_body::scan_body(body);
