@@ -11,6 +11,8 @@ use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use http::{Request, Response, StatusCode};
+
+use crate::error::{self, MalformedResponse, RetryClass, ServiceError};
 use serde::Deserialize;
 
 use crate::endpoint::Endpoint;
@@ -496,36 +498,138 @@ impl ListShardsOutput {
     }
 }
 
-/// A `ListShards` call that did not produce a list of shards (or, for
-/// [`ShardMap::from_list_shards_response`], a list that is not a shard map).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a `ListShards` call gave no list of shards, as parsed by [`parse_list_shards_response`]
+/// (and, for [`ShardMap::from_list_shards_response`], why the list is not a shard map).
+///
+/// One variant per error the Kinesis API reference lists for ListShards, each wrapping the
+/// [`ServiceError`] with the details; then [`Unmodeled`](Self::Unmodeled) for any other error
+/// the service sends, [`Malformed`](Self::Malformed) for a success response that cannot be read,
+/// and [`ShardMap`](Self::ShardMap). The accessors answer for every variant.
 #[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ListShardsError {
-    /// A 2xx answer whose body is not a `ListShards` output: not JSON, a member missing or of
-    /// the wrong type, a hash key that is not a decimal in `[0, 2^128-1]`, or a range whose
-    /// start is after its end.
-    #[error("malformed ListShards response (HTTP {status}): {reason}")]
-    Malformed {
-        /// The HTTP status.
-        status: StatusCode,
-        /// The `x-amzn-RequestId` header, if present.
-        request_id: Option<String>,
-        /// What is wrong.
-        reason: String,
-    },
-    /// A non-2xx answer.
-    #[error("ListShards failed with HTTP {status}")]
-    Unsuccessful {
-        /// The HTTP status.
-        status: StatusCode,
-        /// The `x-amzn-RequestId` header, if present.
-        request_id: Option<String>,
-    },
+    /// The stream does not exist (or the ARN names another account or Region). Check the name
+    /// or ARN and Region.
+    #[error(transparent)]
+    ResourceNotFoundException(ServiceError),
+    /// A parameter is invalid, for example a token from another stream. Fix the request.
+    #[error(transparent)]
+    InvalidArgumentException(ServiceError),
+    /// The request rate is too high (ListShards allows 1,000 transactions per second per
+    /// stream). Back off and retry.
+    #[error(transparent)]
+    LimitExceededException(ServiceError),
+    /// The `NextToken` has expired (tokens last 300 seconds). Start the listing again.
+    #[error(transparent)]
+    ExpiredNextTokenException(ServiceError),
+    /// The stream is not in a state that allows listing (being created, for instance). Wait
+    /// for it to become ACTIVE.
+    #[error(transparent)]
+    ResourceInUseException(ServiceError),
+    /// The caller's credentials may not list this stream's shards. Fix the IAM policy.
+    #[error(transparent)]
+    AccessDeniedException(ServiceError),
+    /// An error ListShards' API model does not declare (`ValidationException`, signing
+    /// errors, `InternalFailure`, a proxy's error page, ...). See
+    /// [`retry_class`](Self::retry_class).
+    #[error(transparent)]
+    Unmodeled(ServiceError),
+    /// A 2xx answer whose body is not a ListShards output: not a JSON object, a member missing
+    /// or of the wrong type, a hash key that is not a decimal in `[0, 2^128-1]`, or a range
+    /// whose start is after its end.
+    #[error(transparent)]
+    Malformed(MalformedResponse),
     /// The shards listed do not make a shard map (only from
-    /// [`ShardMap::from_list_shards_response`]; a page of a longer list does not cover the
-    /// whole key space).
+    /// [`ShardMap::from_list_shards_response`]: for instance one page of a longer listing).
     #[error(transparent)]
     ShardMap(#[from] ShardMapError),
+}
+
+impl ListShardsError {
+    /// Picks the variant for a service error from its code.
+    fn from_service_error(err: ServiceError) -> Self {
+        match err.code() {
+            Some("ResourceNotFoundException") => Self::ResourceNotFoundException(err),
+            Some("InvalidArgumentException") => Self::InvalidArgumentException(err),
+            Some("LimitExceededException") => Self::LimitExceededException(err),
+            Some("ExpiredNextTokenException") => Self::ExpiredNextTokenException(err),
+            Some("ResourceInUseException") => Self::ResourceInUseException(err),
+            Some("AccessDeniedException") => Self::AccessDeniedException(err),
+            _ => Self::Unmodeled(err),
+        }
+    }
+
+    /// The service error inside, for a non-2xx answer.
+    pub fn service_error(&self) -> Option<&ServiceError> {
+        match self {
+            Self::ResourceNotFoundException(err)
+            | Self::InvalidArgumentException(err)
+            | Self::LimitExceededException(err)
+            | Self::ExpiredNextTokenException(err)
+            | Self::ResourceInUseException(err)
+            | Self::AccessDeniedException(err)
+            | Self::Unmodeled(err) => Some(err),
+            Self::Malformed(_) | Self::ShardMap(_) => None,
+        }
+    }
+
+    /// The malformed-response details, for [`Malformed`](Self::Malformed).
+    pub fn malformed(&self) -> Option<&MalformedResponse> {
+        match self {
+            Self::Malformed(err) => Some(err),
+            _ => None,
+        }
+    }
+
+    /// The error code as received, for a service error.
+    pub fn code(&self) -> Option<&str> {
+        self.service_error().and_then(ServiceError::code)
+    }
+
+    /// The service's message; for [`Malformed`](Self::Malformed), the reason the body was
+    /// rejected.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Self::Malformed(err) => Some(err.reason()),
+            _ => self.service_error().and_then(ServiceError::message),
+        }
+    }
+
+    /// The HTTP status of the response (`200` for [`ShardMap`](Self::ShardMap), which comes
+    /// from a success response).
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::Malformed(err) => err.status(),
+            _ => self
+                .service_error()
+                .map_or(StatusCode::OK, ServiceError::status),
+        }
+    }
+
+    /// The request id AWS assigned, if the response carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Malformed(err) => err.request_id(),
+            _ => self.service_error().and_then(ServiceError::request_id),
+        }
+    }
+
+    /// How the request may be retried; [`Malformed`](Self::Malformed) and
+    /// [`ShardMap`](Self::ShardMap) are not retryable.
+    pub fn retry_class(&self) -> RetryClass {
+        self.service_error()
+            .map_or(RetryClass::None, ServiceError::retry_class)
+    }
+
+    /// Whether the request is worth retrying (throttling or transient).
+    pub fn is_retryable(&self) -> bool {
+        self.retry_class().is_retryable()
+    }
+
+    /// Whether the service is throttling the caller.
+    pub fn is_throttling(&self) -> bool {
+        self.retry_class() == RetryClass::Throttling
+    }
 }
 
 #[derive(Deserialize)]
@@ -566,53 +670,57 @@ struct RawSequenceRange<'a> {
     end: Option<Cow<'a, str>>,
 }
 
-/// The `x-amzn-RequestId` header of a response.
-fn request_id<B>(response: &Response<B>) -> Option<String> {
-    response
-        .headers()
-        .get("x-amzn-requestid")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-}
-
-/// Parses a `ListShards` response: a 2xx answer becomes a [`ListShardsOutput`]; anything else
-/// is an error. Closed shards are kept (a shard with an `EndingSequenceNumber` is closed);
-/// [`ShardMap`] drops them.
+/// Parses a `ListShards` response: a 2xx answer becomes a [`ListShardsOutput`]; any other
+/// status goes through the crate's error core into a [`ListShardsError`]. Closed shards are
+/// kept (a shard with an `EndingSequenceNumber` is closed); [`ShardMap`] drops them.
+///
+/// # Errors
+///
+/// A service error variant for a non-2xx answer, [`ListShardsError::Malformed`] for a 2xx
+/// body that is not a ListShards output.
 pub fn parse_list_shards_response<B: AsRef<[u8]>>(
     response: &Response<B>,
 ) -> Result<ListShardsOutput, ListShardsError> {
-    let status = response.status();
-    if !status.is_success() {
-        return Err(ListShardsError::Unsuccessful {
-            status,
-            request_id: request_id(response),
-        });
+    let (status, headers, body) = (
+        response.status(),
+        response.headers(),
+        response.body().as_ref(),
+    );
+    if !error::is_success(status) {
+        let err = error::parse_service_error(status, headers, body);
+        return Err(ListShardsError::from_service_error(err));
     }
-    let malformed = |reason: String| ListShardsError::Malformed {
-        status,
-        request_id: request_id(response),
-        reason,
-    };
-    let body = response.body().as_ref();
+    let (shards, next_token) = parse_success(body).map_err(|reason| {
+        ListShardsError::Malformed(MalformedResponse::new(status, headers, reason, body))
+    })?;
+    Ok(ListShardsOutput {
+        shards,
+        next_token,
+        request_id: error::request_id(headers).map(str::to_owned),
+    })
+}
+
+/// The shards and next token of a success body, or why it is not one.
+fn parse_success(body: &[u8]) -> Result<(Vec<Shard>, Option<String>), String> {
     // serde reads a struct from an array too; the output is an object.
     if body.trim_ascii_start().first() != Some(&b'{') {
-        return Err(malformed("the body is not a JSON object".to_owned()));
+        return Err("the body is not a JSON object".to_owned());
     }
-    let raw: RawOutput<'_> = serde_json::from_slice(body).map_err(|e| malformed(e.to_string()))?;
+    let raw: RawOutput<'_> = serde_json::from_slice(body).map_err(|e| e.to_string())?;
     let mut shards = Vec::with_capacity(raw.shards.as_ref().map_or(0, Vec::len));
     for s in raw.shards.unwrap_or_default() {
         let key = |member: &str, text: &str| {
             parse_decimal_hash_key(text).map_err(|_| {
-                malformed(format!(
+                format!(
                     "shard {}: {member} is not a decimal hash key in [0, 2^128-1]",
                     s.shard_id
-                ))
+                )
             })
         };
         let start = key("StartingHashKey", &s.hash_key_range.start)?;
         let end = key("EndingHashKey", &s.hash_key_range.end)?;
-        let range = HashKeyRange::new(start, end)
-            .map_err(|e| malformed(format!("shard {}: {e}", s.shard_id)))?;
+        let range =
+            HashKeyRange::new(start, end).map_err(|e| format!("shard {}: {e}", s.shard_id))?;
         let mut shard = Shard::new(s.shard_id.into_owned(), range)
             .with_starting_sequence_number(s.sequence_number_range.start.into_owned());
         if let Some(p) = s.parent_shard_id {
@@ -626,11 +734,7 @@ pub fn parse_list_shards_response<B: AsRef<[u8]>>(
         }
         shards.push(shard);
     }
-    Ok(ListShardsOutput {
-        shards,
-        next_token: raw.next_token.map(Cow::into_owned),
-        request_id: request_id(response),
-    })
+    Ok((shards, raw.next_token.map(Cow::into_owned)))
 }
 
 /// Gathers the pages of a `ListShards` listing, then builds the [`ShardMap`].

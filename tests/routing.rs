@@ -772,11 +772,12 @@ mod list_shards {
             ("5", "4"),
         ] {
             let e = parse_list_shards_response(&ok(&shard_json("s", start, end))).unwrap_err();
-            assert!(
-                matches!(&e, ListShardsError::Malformed { status, .. } if *status == 200),
-                "{start:?} {end:?}: {e}"
-            );
-            assert!(e.to_string().contains("shard s"), "{e}");
+            let m = e
+                .malformed()
+                .unwrap_or_else(|| panic!("{start:?} {end:?}: {e}"));
+            assert_eq!(m.status(), 200);
+            assert!(m.reason().contains("shard s"), "{e}");
+            assert!(!e.is_retryable());
         }
         for bad in [
             "",
@@ -790,7 +791,7 @@ mod list_shards {
             assert!(
                 matches!(
                     parse_list_shards_response(&ok(bad)),
-                    Err(ListShardsError::Malformed { .. })
+                    Err(ListShardsError::Malformed(_))
                 ),
                 "{bad:?}"
             );
@@ -803,15 +804,74 @@ mod list_shards {
         assert_eq!(page.shards()[0].id(), "sA");
     }
 
-    #[test]
-    fn non_success_is_an_error() {
-        let response = http::Response::builder()
-            .status(400)
+    fn error_response(status: u16, code: &str) -> http::Response<String> {
+        http::Response::builder()
+            .status(status)
             .header("x-amzn-RequestId", "r1")
-            .body(r#"{"__type":"ResourceNotFoundException","message":"Stream s not found"}"#)
-            .unwrap();
-        assert!(parse_list_shards_response(&response).is_err());
-        assert!(ShardMap::from_list_shards_response(&response).is_err());
+            .body(format!(r#"{{"__type":"{code}","message":"m"}}"#))
+            .unwrap()
+    }
+
+    #[test]
+    fn modelled_errors_get_their_variant() {
+        type Pick = fn(&ListShardsError) -> bool;
+        let cases: [(&str, Pick); 6] = [
+            ("ResourceNotFoundException", |e| {
+                matches!(e, ListShardsError::ResourceNotFoundException(_))
+            }),
+            ("InvalidArgumentException", |e| {
+                matches!(e, ListShardsError::InvalidArgumentException(_))
+            }),
+            ("LimitExceededException", |e| {
+                matches!(e, ListShardsError::LimitExceededException(_))
+            }),
+            ("ExpiredNextTokenException", |e| {
+                matches!(e, ListShardsError::ExpiredNextTokenException(_))
+            }),
+            ("ResourceInUseException", |e| {
+                matches!(e, ListShardsError::ResourceInUseException(_))
+            }),
+            ("AccessDeniedException", |e| {
+                matches!(e, ListShardsError::AccessDeniedException(_))
+            }),
+        ];
+        for (code, pick) in cases {
+            let e = parse_list_shards_response(&error_response(400, code)).unwrap_err();
+            assert!(pick(&e), "{code}: {e:?}");
+            assert_eq!(e.code(), Some(code));
+            assert_eq!(e.message(), Some("m"));
+            assert_eq!(e.status(), 400);
+            assert_eq!(e.request_id(), Some("r1"));
+            assert_eq!(e.is_throttling(), code == "LimitExceededException");
+        }
+        let e = ShardMap::from_list_shards_response(&error_response(
+            400,
+            "com.amazonaws.kinesis#ResourceNotFoundException",
+        ))
+        .unwrap_err();
+        assert!(matches!(e, ListShardsError::ResourceNotFoundException(_)));
+    }
+
+    #[test]
+    fn other_errors_are_unmodeled_with_their_retry_class() {
+        let e = parse_list_shards_response(&error_response(500, "InternalFailure")).unwrap_err();
+        assert!(matches!(e, ListShardsError::Unmodeled(_)));
+        assert!(e.is_retryable() && !e.is_throttling());
+        let e =
+            parse_list_shards_response(&error_response(400, "ThrottlingException")).unwrap_err();
+        assert!(e.is_throttling());
+        let e = parse_list_shards_response(&error_response(403, "UnrecognizedClientException"))
+            .unwrap_err();
+        assert!(matches!(e, ListShardsError::Unmodeled(_)) && !e.is_retryable());
+        // Even a 4xx with a valid ListShards body is an error.
+        let e = parse_list_shards_response(
+            &http::Response::builder()
+                .status(404)
+                .body(r#"{"Shards":[]}"#)
+                .unwrap(),
+        )
+        .unwrap_err();
+        assert!(e.service_error().is_some());
     }
 
     /// A ListShards body for `map`'s shards, written with serde_json (independently of the
