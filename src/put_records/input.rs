@@ -10,6 +10,8 @@ use crate::limits::{DEFAULT_MAX_RECORD_SIZE, MIB};
 use crate::partition_key::PartitionKey;
 use crate::stream::{StreamArn, StreamName};
 
+use super::request::entry_json_len;
+
 /// Most entries in one `PutRecords` request ("Each PutRecords request can support up to 500
 /// records", Kinesis API reference, PutRecords; `Records`: "Maximum number of 500 items").
 pub const PUT_RECORDS_MAX_ENTRIES: usize = 500;
@@ -118,6 +120,10 @@ pub struct ValidatedEntry<'a> {
     /// The value and its canonical decimal text, kept so the body needs no formatting.
     pub(crate) explicit_hash_key: Option<(HashKey, Cow<'a, str>)>,
     pub(crate) original_index: usize,
+    /// The length of the entry's JSON object in the body, computed once when checked.
+    pub(crate) json_len: usize,
+    /// Whether the partition key needs no JSON escaping, so the body copies it as is.
+    pub(crate) plain_key: bool,
 }
 
 impl<'a> ValidatedEntry<'a> {
@@ -163,6 +169,8 @@ impl<'a> ValidatedEntry<'a> {
                 .explicit_hash_key
                 .map(|(h, text)| (h, Cow::Owned(text.into_owned()))),
             original_index: self.original_index,
+            json_len: self.json_len,
+            plain_key: self.plain_key,
         }
     }
 
@@ -205,11 +213,18 @@ impl<'a> ValidatedEntry<'a> {
             None => None,
         };
         check_record_size(&entry.data, partition_key.as_ref(), max_record_size)?;
+        let (json_len, plain_key) = entry_json_len(
+            &entry.data,
+            partition_key.as_ref(),
+            explicit_hash_key.as_ref().map(|(_, text)| &**text),
+        );
         Ok(ValidatedEntry {
             data: entry.data,
             partition_key,
             explicit_hash_key,
             original_index: index,
+            json_len,
+            plain_key,
         })
     }
 }
@@ -264,6 +279,8 @@ pub struct PutRecordsInput<'a> {
     pub(crate) max_request_size: usize,
     pub(crate) entries: Vec<ValidatedEntry<'a>>,
     pub(crate) request_size: usize,
+    /// The sum of the entries' JSON lengths.
+    pub(crate) entries_json_len: usize,
 }
 
 impl<'a> PutRecordsInput<'a> {
@@ -363,32 +380,26 @@ impl<'a> PutRecordsInput<'a> {
                 .map(ValidatedEntry::into_owned)
                 .collect(),
             request_size: self.request_size,
+            entries_json_len: self.entries_json_len,
         }
     }
 
     /// The same stream, flags and limits with other entries, taken from a valid batch: 1 to 500
     /// of them whose sizes sum within the limit, which the caller guarantees.
     pub(crate) fn with_entries(&self, entries: Vec<ValidatedEntry<'a>>) -> Self {
-        let request_size = total_size(&entries);
         debug_assert!(!entries.is_empty() && entries.len() <= PUT_RECORDS_MAX_ENTRIES);
-        debug_assert!(request_size <= self.max_request_size);
-        PutRecordsInput {
+        let settings = BatchSettings {
             stream_name: self.stream_name.clone(),
             stream_arn: self.stream_arn.clone(),
             dry_run: self.dry_run,
             distribution: self.distribution,
             max_record_size: self.max_record_size,
             max_request_size: self.max_request_size,
-            entries,
-            request_size,
-        }
+        };
+        let input = settings.into_input(entries);
+        debug_assert!(input.request_size <= input.max_request_size);
+        input
     }
-}
-
-fn total_size(entries: &[ValidatedEntry<'_>]) -> usize {
-    entries
-        .iter()
-        .fold(0usize, |sum, e| sum.saturating_add(e.record_size()))
 }
 
 impl fmt::Debug for PutRecordsInput<'_> {
@@ -543,15 +554,17 @@ impl<'a> PutRecordsInputBuilder<'a> {
         )?;
         check_entry_count(self.entries.len())?;
         let mut entries = Vec::with_capacity(self.entries.len());
-        let mut request_size = 0usize;
         for (i, entry) in self.entries.into_iter().enumerate() {
-            let entry =
-                ValidatedEntry::check(entry, i, settings.distribution, settings.max_record_size)?;
-            request_size = request_size.saturating_add(entry.record_size());
-            entries.push(entry);
+            entries.push(ValidatedEntry::check(
+                entry,
+                i,
+                settings.distribution,
+                settings.max_record_size,
+            )?);
         }
-        check_request_size(request_size, settings.max_request_size)?;
-        Ok(settings.into_input(entries, request_size))
+        let input = settings.into_input(entries);
+        check_request_size(input.request_size, input.max_request_size)?;
+        Ok(input)
     }
 }
 
@@ -592,11 +605,15 @@ impl BatchSettings {
         })
     }
 
-    pub(crate) fn into_input<'a>(
-        self,
-        entries: Vec<ValidatedEntry<'a>>,
-        request_size: usize,
-    ) -> PutRecordsInput<'a> {
+    /// The input holding `entries`, with its request size and body length summed.
+    pub(crate) fn into_input(self, entries: Vec<ValidatedEntry<'_>>) -> PutRecordsInput<'_> {
+        let (request_size, entries_json_len) =
+            entries.iter().fold((0usize, 0usize), |(size, len), e| {
+                (
+                    size.saturating_add(e.record_size()),
+                    len.saturating_add(e.json_len),
+                )
+            });
         PutRecordsInput {
             stream_name: self.stream_name,
             stream_arn: self.stream_arn,
@@ -606,6 +623,7 @@ impl BatchSettings {
             max_request_size: self.max_request_size,
             entries,
             request_size,
+            entries_json_len,
         }
     }
 }

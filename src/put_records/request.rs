@@ -5,6 +5,7 @@ use http::Request;
 use super::input::{PutRecordsInput, ValidatedEntry};
 use crate::endpoint::Endpoint;
 use crate::json;
+use crate::partition_key::PartitionKey;
 use crate::request::aws_json_request;
 
 /// The `x-amz-target` value of `PutRecords`: the service's target prefix `Kinesis_20131202` and
@@ -31,10 +32,9 @@ impl PutRecordsInput<'_> {
     /// The body's length in bytes, as `content-length` states it.
     pub fn body_len(&self) -> usize {
         // `{"Records":[` and `]}`, and a comma between entries.
-        let mut len = b"{\"Records\":[]}".len() + self.entries.len().saturating_sub(1);
-        for entry in &self.entries {
-            len += entry_len(entry);
-        }
+        let mut len = b"{\"Records\":[]}".len()
+            + self.entries.len().saturating_sub(1)
+            + self.entries_json_len;
         if let Some(name) = &self.stream_name {
             len += b",\"StreamName\":".len() + json::string_len(name.as_str());
         }
@@ -85,18 +85,25 @@ impl PutRecordsInput<'_> {
     }
 }
 
-/// The length of one entry's JSON object.
-fn entry_len(entry: &ValidatedEntry<'_>) -> usize {
+/// The length of one entry's JSON object, and whether its partition key needs no escaping.
+pub(super) fn entry_json_len(
+    data: &[u8],
+    partition_key: Option<&PartitionKey<'_>>,
+    explicit_hash_key: Option<&str>,
+) -> (usize, bool) {
     // `{"Data":` and `}`.
-    let mut len = b"{\"Data\":}".len() + json::base64_string_len(&entry.data);
-    if let Some((_, text)) = &entry.explicit_hash_key {
+    let mut len = b"{\"Data\":}".len() + json::base64_string_len(data);
+    if let Some(text) = explicit_hash_key {
         // Digits only: no escaping.
         len += b",\"ExplicitHashKey\":\"\"".len() + text.len();
     }
-    if let Some(key) = &entry.partition_key {
-        len += b",\"PartitionKey\":".len() + json::string_len(key.as_str());
+    let mut plain_key = true;
+    if let Some(key) = partition_key {
+        let key_len = json::string_len(key.as_str());
+        plain_key = key_len == key.utf8_len() + 2;
+        len += b",\"PartitionKey\":".len() + key_len;
     }
-    len
+    (len, plain_key)
 }
 
 /// Appends one entry's JSON object: `Data`, `ExplicitHashKey`, `PartitionKey`, as the SDKs
@@ -110,6 +117,13 @@ fn append_entry(buf: &mut Vec<u8>, entry: &ValidatedEntry<'_>) {
         buf.push(b'"');
     }
     if let Some(key) = &entry.partition_key {
+        if entry.plain_key {
+            // Checked when the entry was: nothing to escape.
+            buf.extend_from_slice(b",\"PartitionKey\":\"");
+            buf.extend_from_slice(key.as_str().as_bytes());
+            buf.extend_from_slice(b"\"}");
+            return;
+        }
         buf.extend_from_slice(b",\"PartitionKey\":");
         json::write_string(buf, key.as_str());
     }
