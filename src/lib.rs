@@ -83,9 +83,10 @@ pub use list_shards::{
 };
 pub use partition_key::PartitionKey;
 pub use put_records::{
-    PUT_RECORDS_DEFAULT_MAX_REQUEST_SIZE, PUT_RECORDS_LEGACY_MAX_REQUEST_SIZE,
-    PUT_RECORDS_MAX_ENTRIES, PUT_RECORDS_MAX_REQUEST_SIZE, PUT_RECORDS_TARGET, PutRecordsEntry,
-    PutRecordsInput, PutRecordsInputBuilder, ValidatedEntry,
+    BatchResults, EntryResult, PUT_RECORDS_DEFAULT_MAX_REQUEST_SIZE,
+    PUT_RECORDS_LEGACY_MAX_REQUEST_SIZE, PUT_RECORDS_MAX_ENTRIES, PUT_RECORDS_MAX_REQUEST_SIZE,
+    PUT_RECORDS_TARGET, PutRecordsEntry, PutRecordsError, PutRecordsInput, PutRecordsInputBuilder,
+    PutRecordsOutput, ValidatedEntry, parse_put_records_response,
 };
 pub use request::{AWS_JSON_CONTENT_TYPE, PUT_RECORD_TARGET, SIGNING_NAME, X_AMZ_TARGET};
 pub use response::{EncryptionType, PutRecordOutput, parse_put_record_response};

@@ -6,9 +6,16 @@
 //!   limits").
 //! * [`PutRecordsInput::to_http_request`] writes the exact request, every entry's data
 //!   base64-encoded straight into one body allocated once at its exact size.
+//! * [`parse_put_records_response`] reads the answer: one [`EntryResult`] per entry, in request
+//!   order, or a whole-request [`PutRecordsError`].
+//! * [`PutRecordsInput::retry_failed`] is the retry step: the entries that failed with a
+//!   retryable code, each remembering its index in the batch first built, and [`BatchResults`]
+//!   gathers the final results across rounds.
 
 mod input;
 mod request;
+mod response;
+mod retry;
 
 pub use input::{
     PUT_RECORDS_DEFAULT_MAX_REQUEST_SIZE, PUT_RECORDS_LEGACY_MAX_REQUEST_SIZE,
@@ -16,3 +23,5 @@ pub use input::{
     PutRecordsInputBuilder, ValidatedEntry,
 };
 pub use request::PUT_RECORDS_TARGET;
+pub use response::{EntryResult, PutRecordsError, PutRecordsOutput, parse_put_records_response};
+pub use retry::BatchResults;
