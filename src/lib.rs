@@ -85,8 +85,9 @@ pub use partition_key::PartitionKey;
 pub use put_records::{
     BatchResults, EntryResult, PUT_RECORDS_DEFAULT_MAX_REQUEST_SIZE,
     PUT_RECORDS_LEGACY_MAX_REQUEST_SIZE, PUT_RECORDS_MAX_ENTRIES, PUT_RECORDS_MAX_REQUEST_SIZE,
-    PUT_RECORDS_TARGET, PutRecordsEntry, PutRecordsError, PutRecordsInput, PutRecordsInputBuilder,
-    PutRecordsOutput, ValidatedEntry, parse_put_records_response,
+    PUT_RECORDS_TARGET, PackOptions, PackedBatch, PutRecordsEntry, PutRecordsError,
+    PutRecordsInput, PutRecordsInputBuilder, PutRecordsOutput, SHARD_MAX_BYTES_PER_SECOND,
+    SHARD_MAX_RECORDS_PER_SECOND, ShardLoad, ValidatedEntry, parse_put_records_response,
 };
 pub use request::{AWS_JSON_CONTENT_TYPE, PUT_RECORD_TARGET, SIGNING_NAME, X_AMZ_TARGET};
 pub use response::{EncryptionType, PutRecordOutput, parse_put_record_response};

@@ -11,8 +11,11 @@
 //! * [`PutRecordsInput::retry_failed`] is the retry step: the entries that failed with a
 //!   retryable code, each remembering its index in the batch first built, and [`BatchResults`]
 //!   gathers the final results across rounds.
+//! * [`PutRecordsInputBuilder::pack`] cuts any number of records into requests within the
+//!   limits, reporting each request's load per shard of a [`ShardMap`](crate::ShardMap).
 
 mod input;
+mod packing;
 mod request;
 mod response;
 mod retry;
@@ -21,6 +24,9 @@ pub use input::{
     PUT_RECORDS_DEFAULT_MAX_REQUEST_SIZE, PUT_RECORDS_LEGACY_MAX_REQUEST_SIZE,
     PUT_RECORDS_MAX_ENTRIES, PUT_RECORDS_MAX_REQUEST_SIZE, PutRecordsEntry, PutRecordsInput,
     PutRecordsInputBuilder, ValidatedEntry,
+};
+pub use packing::{
+    PackOptions, PackedBatch, SHARD_MAX_BYTES_PER_SECOND, SHARD_MAX_RECORDS_PER_SECOND, ShardLoad,
 };
 pub use request::PUT_RECORDS_TARGET;
 pub use response::{EntryResult, PutRecordsError, PutRecordsOutput, parse_put_records_response};

@@ -541,9 +541,13 @@ impl<'a> PutRecordsInputBuilder<'a> {
         self
     }
 
-    /// Checks every rule and returns the input, or the first rule broken (see the type's docs
-    /// for the order).
-    pub fn build(self) -> Result<PutRecordsInput<'a>, InvalidInput> {
+    /// The checked batch settings, and the entries as given.
+    pub(crate) fn into_parts(
+        self,
+    ) -> (
+        Result<BatchSettings, InvalidInput>,
+        Vec<PutRecordsEntry<'a>>,
+    ) {
         let settings = BatchSettings::check(
             self.stream_name,
             self.stream_arn,
@@ -551,10 +555,18 @@ impl<'a> PutRecordsInputBuilder<'a> {
             self.distribution,
             self.max_record_size,
             self.max_request_size,
-        )?;
-        check_entry_count(self.entries.len())?;
-        let mut entries = Vec::with_capacity(self.entries.len());
-        for (i, entry) in self.entries.into_iter().enumerate() {
+        );
+        (settings, self.entries)
+    }
+
+    /// Checks every rule and returns the input, or the first rule broken (see the type's docs
+    /// for the order).
+    pub fn build(self) -> Result<PutRecordsInput<'a>, InvalidInput> {
+        let (settings, raw) = self.into_parts();
+        let settings = settings?;
+        check_entry_count(raw.len())?;
+        let mut entries = Vec::with_capacity(raw.len());
+        for (i, entry) in raw.into_iter().enumerate() {
             entries.push(ValidatedEntry::check(
                 entry,
                 i,
