@@ -10,9 +10,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use kinesis_proto::{
-    Endpoint, HashKey, InvalidInput, LengthUnit, MIB, PUT_RECORDS_LEGACY_MAX_REQUEST_SIZE,
-    PUT_RECORDS_MAX_ENTRIES, PUT_RECORDS_TARGET, PutRecordsEntry, PutRecordsInput,
-    PutRecordsInputBuilder, RecordDistribution, Rule,
+    BatchResults, EncryptionType, Endpoint, EntryResult, HashKey, InvalidInput, LengthUnit, MIB,
+    PUT_RECORDS_LEGACY_MAX_REQUEST_SIZE, PUT_RECORDS_MAX_ENTRIES, PUT_RECORDS_TARGET, PackOptions,
+    PackedBatch, PutRecordsEntry, PutRecordsError, PutRecordsInput, PutRecordsInputBuilder,
+    RecordDistribution, RetryClass, Rule, ShardMap, parse_put_records_response,
 };
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -415,4 +416,407 @@ fn golden_requests() {
         cases += 1;
     }
     assert!(cases >= 9, "{cases} cases");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Responses
+// ---------------------------------------------------------------------------------------------
+
+/// Reads a raw HTTP/1.1 response fixture: status line, headers, empty line, body.
+fn response(name: &str) -> http::Response<Vec<u8>> {
+    let raw = fs::read(data_dir().join("responses").join(name)).unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = std::str::from_utf8(&raw[..split]).unwrap();
+    let mut lines = head.split("\r\n");
+    let status: u16 = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut builder = http::Response::builder().status(status);
+    for line in lines {
+        let (name, value) = line.split_once(": ").unwrap();
+        builder = builder.header(name, value);
+    }
+    builder.body(raw[split + 4..].to_vec()).unwrap()
+}
+
+fn batch(n: usize) -> PutRecordsInput<'static> {
+    builder()
+        .entries((0..n).map(|i| PutRecordsEntry::new(vec![i as u8], format!("k{i}"))))
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn success_fixture() {
+    let out = parse_put_records_response(&batch(3), &response("success.http")).unwrap();
+    assert_eq!(out.failed_record_count(), 0);
+    assert_eq!(out.records().len(), 3);
+    assert!(out.records().iter().all(EntryResult::is_success));
+    assert_eq!(out.records()[2].shard_id(), Some("shardId-000000000003"));
+    assert_eq!(
+        out.records()[0].sequence_number(),
+        Some("49543463076548007577105092703039560359975228518395019266")
+    );
+    assert_eq!(out.records()[0].error_code(), None);
+    assert_eq!(out.records()[0].retry_class(), None);
+    assert_eq!(out.encryption_type(), Some(&EncryptionType::Kms));
+    assert_eq!(out.request_id(), Some("5f8d0c5e-1"));
+}
+
+#[test]
+fn partial_failure_fixture() {
+    let input = batch(3);
+    let out = parse_put_records_response(&input, &response("partial_failure.http")).unwrap();
+    assert_eq!(out.failed_record_count(), 2);
+    let r = out.records();
+    assert!(r[0].is_success());
+    assert_eq!(
+        r[1].error_code(),
+        Some("ProvisionedThroughputExceededException")
+    );
+    assert_eq!(
+        r[1].error_message(),
+        Some(
+            "Rate exceeded for shard shardId-000000000001 in stream exampleStreamName under account 111111111111."
+        )
+    );
+    assert_eq!(r[1].retry_class(), Some(RetryClass::Throttling));
+    assert_eq!(r[2].retry_class(), Some(RetryClass::Transient));
+    assert_eq!(r[1].shard_id(), None);
+    let retry = input.retry_failed(&out).unwrap();
+    assert_eq!(retry.original_indices().collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(retry.entries()[0].data(), [1]);
+    assert_eq!(retry.stream_name().unwrap().as_str(), "orders");
+    let moved = input.clone().into_retry_failed(&out).unwrap();
+    assert_eq!(moved.original_indices().collect::<Vec<_>>(), [1, 2]);
+}
+
+#[test]
+fn all_failed_fixture() {
+    let input = batch(3);
+    let out = parse_put_records_response(&input, &response("all_failed.http")).unwrap();
+    assert_eq!(out.failed_record_count(), 3);
+    assert_eq!(out.encryption_type(), Some(&EncryptionType::None));
+    assert_eq!(out.records()[1].retry_class(), Some(RetryClass::None));
+    assert_eq!(out.records()[2].error_message(), None);
+    // The KMS access error is final: only entries 0 and 2 are retried.
+    let retry = input.retry_failed(&out).unwrap();
+    assert_eq!(retry.original_indices().collect::<Vec<_>>(), [0, 2]);
+}
+
+#[test]
+fn failed_record_count_zero_fixture() {
+    let input = batch(3);
+    let out =
+        parse_put_records_response(&input, &response("failed_record_count_zero.http")).unwrap();
+    assert_eq!(out.failed_record_count(), 0);
+    assert!(input.retry_failed(&out).is_none());
+}
+
+#[test]
+fn malformed_fixtures() {
+    for (name, reason) in [
+        (
+            "count_mismatch.http",
+            "2 results for a request of 3 entries",
+        ),
+        (
+            "failed_record_count_mismatch.http",
+            "`FailedRecordCount` is 2 but 1",
+        ),
+        ("entry_neither.http", "`Records[1]` is neither"),
+    ] {
+        let err = parse_put_records_response(&batch(3), &response(name)).unwrap_err();
+        let malformed = err.malformed().unwrap_or_else(|| panic!("{name}: {err:?}"));
+        assert!(
+            malformed.reason().contains(reason),
+            "{name}: {}",
+            malformed.reason()
+        );
+        assert!(!err.is_retryable(), "{name}");
+    }
+    // The same body is fine for the entry count it answers.
+    assert!(parse_put_records_response(&batch(2), &response("count_mismatch.http")).is_ok());
+}
+
+#[test]
+fn whole_request_errors() {
+    let err =
+        parse_put_records_response(&batch(3), &response("throttled_request.http")).unwrap_err();
+    assert!(matches!(
+        err,
+        PutRecordsError::ProvisionedThroughputExceededException(_)
+    ));
+    assert!(err.is_throttling());
+    assert_eq!(err.request_id(), Some("5f8d0c5e-3"));
+    assert_eq!(err.status(), 400);
+
+    let err =
+        parse_put_records_response(&batch(1), &response("resource_not_found.http")).unwrap_err();
+    assert!(matches!(err, PutRecordsError::ResourceNotFoundException(_)));
+    assert!(!err.is_retryable());
+
+    let err = parse_put_records_response(&batch(1), &response("dry_run.http")).unwrap_err();
+    assert!(err.is_dry_run_success());
+
+    let err = parse_put_records_response(&batch(1), &response("internal_failure_request.http"))
+        .unwrap_err();
+    assert!(matches!(err, PutRecordsError::InternalFailureException(_)));
+    assert_eq!(err.retry_class(), RetryClass::Transient);
+}
+
+#[test]
+fn bad_bodies_are_malformed_never_panics() {
+    for body in [
+        "",
+        "null",
+        "[]",
+        "{}",
+        r#"{"Records":null}"#,
+        r#"{"Records":[1]}"#,
+        r#"{"Records":[{"ShardId":"s","SequenceNumber":"1"}],"FailedRecordCount":-1}"#,
+        r#"{"Records":[{"ShardId":"s","SequenceNumber":"1"}],"FailedRecordCount":"0"}"#,
+        r#"{"Records":[{"ShardId":"s","SequenceNumber":"1"}]} x"#,
+        r#"{"Records":[{"ShardId":"s","ShardId":"t","SequenceNumber":"1"}]}"#,
+    ] {
+        let resp = http::Response::builder().status(200).body(body).unwrap();
+        let err = parse_put_records_response(&batch(1), &resp).unwrap_err();
+        assert!(err.malformed().is_some(), "{body}: {err:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The retry step, over random failure patterns
+// ---------------------------------------------------------------------------------------------
+
+const CODES: [(&str, bool); 5] = [
+    ("ProvisionedThroughputExceededException", true),
+    ("InternalFailure", true),
+    ("KMSThrottlingException", true),
+    ("InvalidArgumentException", false),
+    ("AccessDeniedException", false),
+];
+
+/// A 200 body answering `input`: entry `i` fails with `CODES[code]` when `outcomes[i]` is
+/// `Some(code)`, else succeeds with its original index as sequence number.
+fn answer(input: &PutRecordsInput<'_>, outcomes: &[Option<usize>]) -> http::Response<Vec<u8>> {
+    let records: Vec<Value> = input
+        .original_indices()
+        .zip(outcomes)
+        .map(|(original, outcome)| match outcome {
+            Some(code) => serde_json::json!({"ErrorCode": CODES[*code].0, "ErrorMessage": "m"}),
+            None => serde_json::json!({
+                "ShardId": "shardId-000000000000",
+                "SequenceNumber": original.to_string(),
+            }),
+        })
+        .collect();
+    let failed = outcomes.iter().filter(|o| o.is_some()).count();
+    let body = serde_json::json!({"FailedRecordCount": failed, "Records": records});
+    http::Response::builder()
+        .status(200)
+        .body(serde_json::to_vec(&body).unwrap())
+        .unwrap()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Across any number of rounds nothing is lost, nothing is duplicated, order is kept, and
+    /// every entry's final result sits at its original index.
+    #[test]
+    fn retry_rounds_lose_nothing_and_keep_order(
+        len in 1usize..=500,
+        rounds in proptest::collection::vec(
+            proptest::collection::vec(proptest::option::weighted(0.4, 0usize..CODES.len()), 500),
+            1..12,
+        ),
+    ) {
+        let first = builder()
+            .entries((0..len).map(|i| PutRecordsEntry::new(i.to_le_bytes().to_vec(), format!("k{i}"))))
+            .build()
+            .unwrap();
+        let mut results = BatchResults::for_batch(&first);
+        let mut current = Some(first.clone());
+        let mut sent = vec![0usize; len];
+        for pattern in &rounds {
+            let Some(input) = current.take() else { break };
+            // Every entry of a retry is one of the original batch, with its own data, in order.
+            let indices: Vec<usize> = input.original_indices().collect();
+            proptest::prop_assert!(indices.windows(2).all(|w| w[0] < w[1]));
+            for (entry, &i) in input.entries().iter().zip(&indices) {
+                proptest::prop_assert_eq!(entry.data(), first.entries()[i].data());
+                sent[i] += 1;
+            }
+            let outcomes = &pattern[..input.len()];
+            let output = parse_put_records_response(&input, &answer(&input, outcomes)).unwrap();
+            proptest::prop_assert_eq!(output.records().len(), input.len());
+            results.record_round(&input, &output);
+            let next = input.retry_failed(&output);
+            let expected: Vec<usize> = indices
+                .iter()
+                .zip(outcomes)
+                .filter(|(_, o)| o.is_some_and(|c| CODES[c].1))
+                .map(|(i, _)| *i)
+                .collect();
+            proptest::prop_assert_eq!(
+                next.as_ref().map(|n| n.original_indices().collect::<Vec<_>>()).unwrap_or_default(),
+                expected.clone()
+            );
+            proptest::prop_assert_eq!(results.pending(), expected.len());
+            proptest::prop_assert_eq!(results.is_complete(), expected.is_empty());
+            current = next;
+        }
+        // Every entry was sent at least once; each final result is at its own index.
+        proptest::prop_assert!(sent.iter().all(|&n| n >= 1));
+        for (i, result) in results.results().iter().enumerate() {
+            let result = result.as_ref().unwrap();
+            if let Some(seq) = result.sequence_number() {
+                proptest::prop_assert_eq!(seq, i.to_string());
+            }
+        }
+        let successes = results.results().iter().flatten().filter(|r| r.is_success()).count();
+        proptest::prop_assert!(successes <= len);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Packing
+// ---------------------------------------------------------------------------------------------
+
+fn pack_entries(n: usize, size: impl Fn(usize) -> usize) -> PutRecordsInputBuilder<'static> {
+    builder().entries((0..n).map(|i| PutRecordsEntry::new(vec![0; size(i)], format!("key-{i}"))))
+}
+
+fn check_packing(
+    batches: &[PackedBatch<'_>],
+    n: usize,
+    shards: &ShardMap,
+    options_caps: (usize, usize),
+) {
+    let mut next = 0;
+    for b in batches {
+        let input = b.input();
+        assert!((1..=PUT_RECORDS_MAX_ENTRIES).contains(&input.len()));
+        assert!(input.request_size() <= input.max_request_size());
+        // Every entry in exactly one batch, in order.
+        for i in input.original_indices() {
+            assert_eq!(i, next);
+            next += 1;
+        }
+        // Per-shard counts sum to the batch totals and match the routing.
+        let records: usize = b.per_shard().iter().map(|s| s.records()).sum();
+        let bytes: usize = b.per_shard().iter().map(|s| s.bytes()).sum();
+        assert_eq!(records, input.len());
+        assert_eq!(bytes, input.request_size());
+        for load in b.per_shard() {
+            assert_eq!(load.shard_id(), shards.shards()[load.shard_index()].id());
+            let routed: Vec<_> = input
+                .entries()
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| {
+                    shards.shard_index(input.hash_key(*i).unwrap()) == load.shard_index()
+                })
+                .collect();
+            assert_eq!(routed.len(), load.records());
+            assert!(load.records() <= options_caps.0);
+            assert!(load.records() == 1 || load.bytes() <= options_caps.1);
+        }
+        assert!(
+            b.per_shard()
+                .windows(2)
+                .all(|w| w[0].shard_index() < w[1].shard_index())
+        );
+    }
+    assert_eq!(next, n);
+}
+
+#[test]
+fn packing_respects_count_size_and_shard_caps() {
+    let shards = ShardMap::even(4).unwrap();
+    let options = PackOptions::default();
+    // Count: 1,200 small records.
+    let batches = pack_entries(1200, |_| 10).pack(&shards, &options).unwrap();
+    assert_eq!(batches.len(), 3);
+    check_packing(&batches, 1200, &shards, (1000, MIB));
+    // Size: 100 KiB records, 10 MiB per request, 1 MiB per shard per request.
+    let batches = pack_entries(300, |_| 100 * 1024)
+        .pack(&shards, &options)
+        .unwrap();
+    check_packing(&batches, 300, &shards, (1000, MIB));
+    // The older 5 MiB limit, no shard caps: records of varied sizes up to 1 MiB.
+    let batches = pack_entries(200, |i| (i * 7919) % (MIB - 16))
+        .max_request_size(PUT_RECORDS_LEGACY_MAX_REQUEST_SIZE)
+        .pack(
+            &shards,
+            &PackOptions::new()
+                .max_shard_bytes(None)
+                .max_shard_records(None),
+        )
+        .unwrap();
+    check_packing(&batches, 200, &shards, (usize::MAX, usize::MAX));
+    assert!(batches.iter().all(|b| b.input().request_size() <= 5 * MIB));
+    // Tight caps: 3 records per shard per request, 100 entries per request.
+    let batches = pack_entries(500, |_| 1)
+        .pack(
+            &shards,
+            &PackOptions::new()
+                .max_shard_records(Some(3))
+                .max_entries(100),
+        )
+        .unwrap();
+    check_packing(&batches, 500, &shards, (3, MIB));
+}
+
+#[test]
+fn packing_an_auto_stream_cuts_by_count_and_size_only() {
+    let shards = ShardMap::even(2).unwrap();
+    let batches = builder()
+        .record_distribution(RecordDistribution::Auto)
+        .entries((0..600).map(|_| PutRecordsEntry::keyless(&b"x"[..])))
+        .pack(&shards, &PackOptions::default())
+        .unwrap();
+    assert_eq!(batches.len(), 2);
+    assert!(batches.iter().all(|b| b.per_shard().is_empty()));
+}
+
+#[test]
+fn packing_reports_entry_errors_by_position_and_packs_nothing_for_no_entries() {
+    let shards = ShardMap::even(2).unwrap();
+    let e = pack_entries(700, |_| 1)
+        .entry_parts(&b""[..], "")
+        .pack(&shards, &PackOptions::default())
+        .unwrap_err();
+    assert_eq!(e.entry_index(), Some(700));
+    assert!(
+        builder()
+            .pack(&shards, &PackOptions::default())
+            .unwrap()
+            .is_empty()
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn packing_properties(
+        sizes in proptest::collection::vec(0usize..300_000, 1..1500),
+        shard_count in 1u32..16,
+        max_entries in 1usize..=500,
+    ) {
+        let shards = ShardMap::even(shard_count).unwrap();
+        let n = sizes.len();
+        let batches = pack_entries(n, |i| sizes[i])
+            .pack(&shards, &PackOptions::new().max_entries(max_entries))
+            .unwrap();
+        check_packing(&batches, n, &shards, (1000, MIB));
+        proptest::prop_assert!(batches.iter().all(|b| b.input().len() <= max_entries));
+    }
 }
