@@ -1,1 +1,3 @@
+//! Placeholder: this bench group is being written.
+
 fn main() {}

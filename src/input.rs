@@ -1,0 +1,381 @@
+//! [`PutRecordInput`] and its builder: every input rule checked before a request exists.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use crate::hash_key::HashKey;
+use crate::invalid_input::{Field, InvalidInput, Rule};
+use crate::limits::{DEFAULT_MAX_RECORD_SIZE, MAX_MAX_RECORD_SIZE, MIN_MAX_RECORD_SIZE};
+use crate::partition_key::PartitionKey;
+use crate::sequence_number::SequenceNumber;
+use crate::stream::{StreamArn, StreamName};
+
+/// How a stream spreads records over its shards (the stream's record distribution strategy).
+///
+/// The caller states it: the crate cannot see the stream's configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum RecordDistribution {
+    /// `USER_PARTITION_KEY`, the default: the partition key is required and, through its MD5
+    /// hash or an explicit hash key, picks the shard.
+    #[default]
+    UserPartitionKey,
+    /// `AUTO` (on-demand streams only): the service spreads records itself and ignores any
+    /// partition key or explicit hash key. A partition key may be omitted; an explicit hash key
+    /// or a sequence number for ordering is refused locally (the service ignores the first and
+    /// rejects the second with `InvalidArgumentException`). No shard can be predicted.
+    Auto,
+}
+
+/// A validated `PutRecord` input. Build it with [`PutRecordInput::builder`]; turn it into the
+/// exact HTTP request with [`to_http_request`](Self::to_http_request), which cannot fail.
+///
+/// The lifetime `'a` lets data, partition key and sequence number be borrowed without a copy;
+/// give owned values for a `PutRecordInput<'static>`.
+///
+/// `Debug` shows the data's length, never its bytes.
+#[derive(Clone)]
+pub struct PutRecordInput<'a> {
+    pub(crate) stream_name: Option<StreamName>,
+    pub(crate) stream_arn: Option<StreamArn>,
+    pub(crate) partition_key: Option<PartitionKey<'a>>,
+    pub(crate) data: Cow<'a, [u8]>,
+    pub(crate) explicit_hash_key: Option<HashKey>,
+    pub(crate) sequence_number_for_ordering: Option<SequenceNumber<'a>>,
+    pub(crate) dry_run: Option<bool>,
+    pub(crate) distribution: RecordDistribution,
+}
+
+impl<'a> PutRecordInput<'a> {
+    /// A builder with nothing set, the default 1 MiB record size limit and
+    /// [`RecordDistribution::UserPartitionKey`].
+    pub fn builder() -> PutRecordInputBuilder<'a> {
+        PutRecordInputBuilder::default()
+    }
+
+    /// The stream name, if given.
+    pub fn stream_name(&self) -> Option<&StreamName> {
+        self.stream_name.as_ref()
+    }
+
+    /// The stream ARN, if given.
+    pub fn stream_arn(&self) -> Option<&StreamArn> {
+        self.stream_arn.as_ref()
+    }
+
+    /// The partition key; `None` only for a keyless record on an `AUTO` stream.
+    pub fn partition_key(&self) -> Option<&PartitionKey<'a>> {
+        self.partition_key.as_ref()
+    }
+
+    /// The record's data, as given (before base64).
+    pub fn data(&self) -> &[u8] {
+        &self.data
+    }
+
+    /// The explicit hash key, if given.
+    pub fn explicit_hash_key(&self) -> Option<HashKey> {
+        self.explicit_hash_key
+    }
+
+    /// The sequence number for ordering, if given.
+    pub fn sequence_number_for_ordering(&self) -> Option<&SequenceNumber<'a>> {
+        self.sequence_number_for_ordering.as_ref()
+    }
+
+    /// The `DryRun` flag, if set.
+    pub fn dry_run(&self) -> Option<bool> {
+        self.dry_run
+    }
+
+    /// The record distribution the caller stated for the stream.
+    pub fn record_distribution(&self) -> RecordDistribution {
+        self.distribution
+    }
+
+    /// The size the record counts for against the record size limit: data bytes plus partition
+    /// key UTF-8 bytes.
+    pub fn record_size(&self) -> usize {
+        record_size(&self.data, self.partition_key.as_ref())
+    }
+
+    /// The hash key that picks the record's shard: the explicit hash key when given, else the MD5
+    /// hash of the partition key. `None` for any record on an `AUTO` stream, keyed or not: the
+    /// service ignores keys there and no shard can be predicted.
+    pub fn hash_key(&self) -> Option<HashKey> {
+        if self.distribution == RecordDistribution::Auto {
+            return None;
+        }
+        self.explicit_hash_key
+            .or_else(|| self.partition_key.as_ref().map(PartitionKey::hash_key))
+    }
+
+    /// An owned copy that no longer borrows.
+    pub fn into_owned(self) -> PutRecordInput<'static> {
+        PutRecordInput {
+            stream_name: self.stream_name,
+            stream_arn: self.stream_arn,
+            partition_key: self.partition_key.map(PartitionKey::into_owned),
+            data: Cow::Owned(self.data.into_owned()),
+            explicit_hash_key: self.explicit_hash_key,
+            sequence_number_for_ordering: self
+                .sequence_number_for_ordering
+                .map(SequenceNumber::into_owned),
+            dry_run: self.dry_run,
+            distribution: self.distribution,
+        }
+    }
+}
+
+impl fmt::Debug for PutRecordInput<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PutRecordInput")
+            .field("stream_name", &self.stream_name)
+            .field("stream_arn", &self.stream_arn)
+            .field("partition_key", &self.partition_key)
+            .field("data", &format_args!("<{} bytes>", self.data.len()))
+            .field("explicit_hash_key", &self.explicit_hash_key)
+            .field(
+                "sequence_number_for_ordering",
+                &self.sequence_number_for_ordering,
+            )
+            .field("dry_run", &self.dry_run)
+            .field("distribution", &self.distribution)
+            .finish()
+    }
+}
+
+pub(crate) fn record_size(data: &[u8], key: Option<&PartitionKey<'_>>) -> usize {
+    data.len()
+        .saturating_add(key.map_or(0, PartitionKey::utf8_len))
+}
+
+/// Builds a [`PutRecordInput`]. Setters take raw values (`&str`, `String`, `Vec<u8>`, `&[u8]`) or
+/// already validated ones ([`StreamName`], [`PartitionKey`], [`HashKey`], ...); every check is
+/// reported by [`build`](Self::build).
+///
+/// `build` checks in a fixed order and reports the first rule broken: `maxRecordSize`,
+/// `streamName`, `streamARN`, the presence of a stream, `partitionKey`, `data`,
+/// `explicitHashKey`, `sequenceNumberForOrdering`, then the record size.
+#[derive(Clone)]
+pub struct PutRecordInputBuilder<'a> {
+    stream_name: Option<Result<StreamName, InvalidInput>>,
+    stream_arn: Option<Result<StreamArn, InvalidInput>>,
+    partition_key: Option<Result<PartitionKey<'a>, InvalidInput>>,
+    data: Option<Cow<'a, [u8]>>,
+    explicit_hash_key: Option<Result<HashKey, InvalidInput>>,
+    sequence_number_for_ordering: Option<Result<SequenceNumber<'a>, InvalidInput>>,
+    dry_run: Option<bool>,
+    distribution: RecordDistribution,
+    max_record_size: usize,
+}
+
+impl Default for PutRecordInputBuilder<'_> {
+    fn default() -> Self {
+        PutRecordInputBuilder {
+            stream_name: None,
+            stream_arn: None,
+            partition_key: None,
+            data: None,
+            explicit_hash_key: None,
+            sequence_number_for_ordering: None,
+            dry_run: None,
+            distribution: RecordDistribution::UserPartitionKey,
+            max_record_size: DEFAULT_MAX_RECORD_SIZE,
+        }
+    }
+}
+
+impl fmt::Debug for PutRecordInputBuilder<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PutRecordInputBuilder")
+            .field("stream_name", &self.stream_name)
+            .field("stream_arn", &self.stream_arn)
+            .field("partition_key", &self.partition_key)
+            .field(
+                "data",
+                &self.data.as_ref().map(|d| format!("<{} bytes>", d.len())),
+            )
+            .field("explicit_hash_key", &self.explicit_hash_key)
+            .field(
+                "sequence_number_for_ordering",
+                &self.sequence_number_for_ordering,
+            )
+            .field("dry_run", &self.dry_run)
+            .field("distribution", &self.distribution)
+            .field("max_record_size", &self.max_record_size)
+            .finish()
+    }
+}
+
+/// Converts a setter's argument, keeping a conversion error for `build` to report.
+fn convert<T, V>(value: V) -> Result<T, InvalidInput>
+where
+    V: TryInto<T>,
+    V::Error: Into<InvalidInput>,
+{
+    value.try_into().map_err(Into::into)
+}
+
+impl<'a> PutRecordInputBuilder<'a> {
+    /// The stream name (`StreamName`): 1 to 128 characters of `[a-zA-Z0-9_.-]`.
+    pub fn stream_name<V>(mut self, name: V) -> Self
+    where
+        V: TryInto<StreamName>,
+        V::Error: Into<InvalidInput>,
+    {
+        self.stream_name = Some(convert(name));
+        self
+    }
+
+    /// The stream ARN (`StreamARN`). A stream name, an ARN or both must be given.
+    pub fn stream_arn<V>(mut self, arn: V) -> Self
+    where
+        V: TryInto<StreamArn>,
+        V::Error: Into<InvalidInput>,
+    {
+        self.stream_arn = Some(convert(arn));
+        self
+    }
+
+    /// The partition key (`PartitionKey`): 1 to 256 UTF-16 code units. Required unless the
+    /// stream uses [`RecordDistribution::Auto`].
+    pub fn partition_key<V>(mut self, key: V) -> Self
+    where
+        V: TryInto<PartitionKey<'a>>,
+        V::Error: Into<InvalidInput>,
+    {
+        self.partition_key = Some(convert(key));
+        self
+    }
+
+    /// The record's data (`Data`), owned (`Vec<u8>`) or borrowed (`&[u8]`), before base64.
+    /// Required; may be empty.
+    pub fn data(mut self, data: impl Into<Cow<'a, [u8]>>) -> Self {
+        self.data = Some(data.into());
+        self
+    }
+
+    /// The explicit hash key (`ExplicitHashKey`): a decimal string or a [`HashKey`]; it
+    /// replaces the partition key's MD5 hash for routing.
+    pub fn explicit_hash_key<V>(mut self, key: V) -> Self
+    where
+        V: TryInto<HashKey>,
+        V::Error: Into<InvalidInput>,
+    {
+        self.explicit_hash_key = Some(convert(key));
+        self
+    }
+
+    /// The sequence number for ordering (`SequenceNumberForOrdering`): usually the sequence
+    /// number of the previous record with the same partition key.
+    pub fn sequence_number_for_ordering<V>(mut self, sequence_number: V) -> Self
+    where
+        V: TryInto<SequenceNumber<'a>>,
+        V::Error: Into<InvalidInput>,
+    {
+        self.sequence_number_for_ordering = Some(convert(sequence_number));
+        self
+    }
+
+    /// Sets `DryRun`: the service checks the request and answers `DryRunOperationException`
+    /// instead of writing the record.
+    pub fn dry_run(mut self, dry_run: bool) -> Self {
+        self.dry_run = Some(dry_run);
+        self
+    }
+
+    /// States the stream's record distribution; the default is
+    /// [`RecordDistribution::UserPartitionKey`].
+    pub fn record_distribution(mut self, distribution: RecordDistribution) -> Self {
+        self.distribution = distribution;
+        self
+    }
+
+    /// The stream's maximum record size in bytes (data plus partition key), from 1 MiB
+    /// (1,048,576, the default) to 10 MiB (10,485,760), as set on the stream with
+    /// `UpdateMaxRecordSize`. A value outside that range makes `build` fail on `maxRecordSize`.
+    pub fn max_record_size(mut self, bytes: usize) -> Self {
+        self.max_record_size = bytes;
+        self
+    }
+
+    /// Checks every rule and returns the input, or the first rule broken (see the type's docs
+    /// for the order).
+    pub fn build(self) -> Result<PutRecordInput<'a>, InvalidInput> {
+        check_max_record_size(self.max_record_size)?;
+        let stream_name = self.stream_name.transpose()?;
+        let stream_arn = self.stream_arn.transpose()?;
+        if stream_name.is_none() && stream_arn.is_none() {
+            return Err(InvalidInput::new(Field::StreamName, Rule::Missing));
+        }
+        let partition_key = self.partition_key.transpose()?;
+        let auto = self.distribution == RecordDistribution::Auto;
+        if partition_key.is_none() && !auto {
+            return Err(InvalidInput::new(Field::PartitionKey, Rule::Missing));
+        }
+        let data = self
+            .data
+            .ok_or(InvalidInput::new(Field::Data, Rule::Missing))?;
+        let explicit_hash_key = self.explicit_hash_key.transpose()?;
+        if auto && explicit_hash_key.is_some() {
+            return Err(InvalidInput::new(
+                Field::ExplicitHashKey,
+                Rule::NotAllowedWithAutoDistribution,
+            ));
+        }
+        let sequence_number_for_ordering = self.sequence_number_for_ordering.transpose()?;
+        if auto && sequence_number_for_ordering.is_some() {
+            return Err(InvalidInput::new(
+                Field::SequenceNumberForOrdering,
+                Rule::NotAllowedWithAutoDistribution,
+            ));
+        }
+        check_record_size(&data, partition_key.as_ref(), self.max_record_size)?;
+        Ok(PutRecordInput {
+            stream_name,
+            stream_arn,
+            partition_key,
+            data,
+            explicit_hash_key,
+            sequence_number_for_ordering,
+            dry_run: self.dry_run,
+            distribution: self.distribution,
+        })
+    }
+}
+
+/// The configured limit must be one a stream can have: `UpdateMaxRecordSize` takes
+/// 1024 KiB to 10240 KiB (Kinesis API reference, UpdateMaxRecordSize).
+pub(crate) fn check_max_record_size(bytes: usize) -> Result<(), InvalidInput> {
+    if (MIN_MAX_RECORD_SIZE..=MAX_MAX_RECORD_SIZE).contains(&bytes) {
+        Ok(())
+    } else {
+        Err(InvalidInput::new(
+            Field::MaxRecordSize,
+            Rule::OutOfRange {
+                value: bytes,
+                min: MIN_MAX_RECORD_SIZE,
+                max: MAX_MAX_RECORD_SIZE,
+            },
+        ))
+    }
+}
+
+/// "The data blob can be any type of data ... The maximum size of the data payload, after
+/// base64-decoding, plus the partition key size" must not exceed the record size limit (Kinesis
+/// developer guide, "Quotas and limits"; API reference, PutRecord `Data`).
+pub(crate) fn check_record_size(
+    data: &[u8],
+    key: Option<&PartitionKey<'_>>,
+    limit: usize,
+) -> Result<(), InvalidInput> {
+    let size = record_size(data, key);
+    if size > limit {
+        return Err(InvalidInput::new(
+            Field::Data,
+            Rule::RecordTooLarge { size, limit },
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,225 @@
+//! [`InvalidInput`]: the caller's mistake, found before anything is sent.
+
+use std::fmt;
+
+/// A member of a request, named the way the service's validation messages spell it.
+///
+/// The Kinesis service answers a bad request with `ValidationException` and a message such as
+/// `Value '' at 'partitionKey' failed to satisfy constraint: ...`; [`Field::as_str`] gives that
+/// camelCase member name, so a local error and a remote one read alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Field {
+    /// `StreamName`. Also reported when neither a stream name nor a stream ARN is given.
+    StreamName,
+    /// `StreamARN`.
+    StreamArn,
+    /// `PartitionKey`.
+    PartitionKey,
+    /// `Data`; the record size limit (data plus partition key) is reported here.
+    Data,
+    /// `ExplicitHashKey`.
+    ExplicitHashKey,
+    /// `SequenceNumberForOrdering`.
+    SequenceNumberForOrdering,
+    /// The configured maximum record size (a client setting, not a wire member).
+    MaxRecordSize,
+}
+
+impl Field {
+    /// The member name as the service's validation messages spell it, e.g. `partitionKey`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Field::StreamName => "streamName",
+            Field::StreamArn => "streamARN",
+            Field::PartitionKey => "partitionKey",
+            Field::Data => "data",
+            Field::ExplicitHashKey => "explicitHashKey",
+            Field::SequenceNumberForOrdering => "sequenceNumberForOrdering",
+            Field::MaxRecordSize => "maxRecordSize",
+        }
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a length in a [`Rule`] is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LengthUnit {
+    /// Characters of a pure-ASCII member (stream names).
+    Characters,
+    /// UTF-16 code units, as the service's Java validators count them: a character outside the
+    /// Basic Multilingual Plane (most emoji) counts twice.
+    Utf16CodeUnits,
+    /// Bytes.
+    Bytes,
+}
+
+impl fmt::Display for LengthUnit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            LengthUnit::Characters => "characters",
+            LengthUnit::Utf16CodeUnits => "UTF-16 code units",
+            LengthUnit::Bytes => "bytes",
+        })
+    }
+}
+
+/// The rule a member broke, as data.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Rule {
+    /// A required member is missing.
+    Missing,
+    /// The member is shorter than its minimum length.
+    TooShort {
+        /// The member's length.
+        len: usize,
+        /// The minimum length.
+        min: usize,
+        /// How both are counted.
+        unit: LengthUnit,
+    },
+    /// The member is longer than its maximum length.
+    TooLong {
+        /// The member's length.
+        len: usize,
+        /// The maximum length.
+        max: usize,
+        /// How both are counted.
+        unit: LengthUnit,
+    },
+    /// The member does not fully match its pattern.
+    Pattern {
+        /// The pattern, as the Kinesis API reference writes it.
+        pattern: &'static str,
+    },
+    /// An explicit hash key matches its pattern but is above the largest hash key, 2^128-1.
+    HashKeyOutOfRange,
+    /// Data bytes plus partition key UTF-8 bytes exceed the stream's maximum record size.
+    RecordTooLarge {
+        /// Data bytes plus partition key bytes.
+        size: usize,
+        /// The maximum record size in force.
+        limit: usize,
+    },
+    /// A configured number is outside the range the service allows.
+    OutOfRange {
+        /// The value given.
+        value: usize,
+        /// The smallest allowed value.
+        min: usize,
+        /// The largest allowed value.
+        max: usize,
+    },
+    /// The member is refused on a stream that uses `AUTO` record distribution.
+    NotAllowedWithAutoDistribution,
+}
+
+/// An input the service would refuse, found locally before anything is sent.
+///
+/// [`field`](Self::field) names the member (camelCase, as the service's validation messages
+/// spell it) and [`rule`](Self::rule) says which rule it broke. The `Display` form is one line a
+/// user can act on, for example `partitionKey: 257 UTF-16 code units, the limit is 256`.
+/// Payloads are never included.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct InvalidInput {
+    field: Field,
+    rule: Rule,
+    entry_index: Option<usize>,
+}
+
+impl InvalidInput {
+    pub(crate) const fn new(field: Field, rule: Rule) -> Self {
+        InvalidInput {
+            field,
+            rule,
+            entry_index: None,
+        }
+    }
+
+    /// The member at fault, as the service's validation messages spell it, e.g. `partitionKey`.
+    pub fn field(&self) -> &'static str {
+        self.field.as_str()
+    }
+
+    /// The member at fault, as a value.
+    pub fn field_kind(&self) -> Field {
+        self.field
+    }
+
+    /// The rule the member broke.
+    pub fn rule(&self) -> &Rule {
+        &self.rule
+    }
+
+    /// For a batch request, the 0-based index of the entry at fault; `None` for a single record
+    /// or a request-level member.
+    pub fn entry_index(&self) -> Option<usize> {
+        self.entry_index
+    }
+
+    /// The same error, attributed to entry `index` of a batch.
+    #[allow(dead_code)] // used by batch operations
+    pub(crate) fn at_entry(mut self, index: usize) -> Self {
+        self.entry_index = Some(index);
+        self
+    }
+}
+
+impl fmt::Display for InvalidInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(i) = self.entry_index {
+            write!(f, "records[{i}].")?;
+        }
+        write!(f, "{}: ", self.field)?;
+        match &self.rule {
+            Rule::Missing => match self.field {
+                Field::StreamName | Field::StreamArn => {
+                    f.write_str("missing; give a stream name, a stream ARN, or both")
+                }
+                Field::PartitionKey => f.write_str(
+                    "missing; a partition key is required unless the stream uses AUTO record distribution",
+                ),
+                _ => f.write_str("missing; this member is required"),
+            },
+            Rule::TooShort { len, min, unit } => {
+                write!(f, "{len} {unit}, the minimum is {min}")
+            }
+            Rule::TooLong { len, max, unit } => write!(f, "{len} {unit}, the limit is {max}"),
+            Rule::Pattern { pattern } => write!(f, "does not fully match the pattern {pattern}"),
+            Rule::HashKeyOutOfRange => f.write_str(
+                "above the largest hash key 340282366920938463463374607431768211455 (2^128-1)",
+            ),
+            Rule::RecordTooLarge { size, limit } => write!(
+                f,
+                "record is {size} bytes (data plus partition key), the limit is {limit}"
+            ),
+            Rule::OutOfRange { value, min, max } => {
+                write!(f, "{value} is outside the allowed range {min}..={max}")
+            }
+            Rule::NotAllowedWithAutoDistribution => f.write_str(match self.field {
+                Field::SequenceNumberForOrdering => {
+                    "not allowed on a stream with AUTO record distribution (the service rejects it)"
+                }
+                _ => {
+                    "not allowed on a stream with AUTO record distribution (the service would ignore it)"
+                }
+            }),
+        }
+    }
+}
+
+impl std::error::Error for InvalidInput {}
+
+impl From<std::convert::Infallible> for InvalidInput {
+    fn from(never: std::convert::Infallible) -> Self {
+        match never {}
+    }
+}

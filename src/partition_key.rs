@@ -1,0 +1,163 @@
+//! [`PartitionKey`]: a validated partition key, borrowed or owned.
+
+use std::borrow::Cow;
+use std::str::FromStr;
+
+use crate::hash_key::HashKey;
+use crate::invalid_input::{Field, InvalidInput, LengthUnit, Rule};
+use crate::limits::{PARTITION_KEY_MAX_LEN, PARTITION_KEY_MIN_LEN};
+use crate::text::{string_newtype_traits, utf16_len};
+
+/// A validated partition key: 1 to 256 UTF-16 code units (`PartitionKey` in the Kinesis API
+/// reference: "Minimum length of 1. Maximum length of 256").
+///
+/// The model counts "Unicode characters"; the service's Java validators count UTF-16 code units,
+/// which is the stricter reading for characters outside the Basic Multilingual Plane, so a key
+/// of 129 emoji (258 code units) is refused here as it would be by the service.
+///
+/// A key borrowed from a `&str` is validated without a copy.
+///
+/// ```
+/// use kinesis_proto::PartitionKey;
+/// let key = PartitionKey::new("customer-42")?;
+/// assert_eq!(key.hash_key().to_string(), "273230869323448032740578469245923174832");
+/// assert_eq!(PartitionKey::new("").unwrap_err().to_string(), "partitionKey: 0 UTF-16 code units, the minimum is 1");
+/// # Ok::<(), kinesis_proto::InvalidInput>(())
+/// ```
+#[derive(Clone)]
+pub struct PartitionKey<'a>(Cow<'a, str>);
+
+impl<'a> PartitionKey<'a> {
+    /// Validates a borrowed key, without copying it.
+    pub fn new(key: &'a str) -> Result<Self, InvalidInput> {
+        check_partition_key(key)?;
+        Ok(PartitionKey(Cow::Borrowed(key)))
+    }
+
+    /// A partition key from a literal, checked without allocating.
+    ///
+    /// # Panics
+    ///
+    /// If `key` breaks the rules of [`PartitionKey::new`]. Use it in a `const` item so that the
+    /// check happens at compile time.
+    pub const fn from_static(key: &'static str) -> PartitionKey<'static> {
+        if check_partition_key(key).is_err() {
+            panic!("invalid partition key literal: 1 to 256 UTF-16 code units");
+        }
+        PartitionKey(Cow::Borrowed(key))
+    }
+
+    /// The key.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The key's length in UTF-8 bytes, as it counts toward the record size limit.
+    pub fn utf8_len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The key's 128-bit hash key: MD5 of its UTF-8 bytes, read as an unsigned big-endian
+    /// integer.
+    pub fn hash_key(&self) -> HashKey {
+        HashKey::from_partition_key(self.as_str())
+    }
+
+    /// An owned copy that no longer borrows.
+    pub fn into_owned(self) -> PartitionKey<'static> {
+        PartitionKey(Cow::Owned(self.0.into_owned()))
+    }
+}
+
+string_newtype_traits!(PartitionKey<'a>);
+
+impl FromStr for PartitionKey<'static> {
+    type Err = InvalidInput;
+    fn from_str(s: &str) -> Result<Self, InvalidInput> {
+        check_partition_key(s)?;
+        Ok(PartitionKey(Cow::Owned(s.to_owned())))
+    }
+}
+
+impl<'a> TryFrom<&'a str> for PartitionKey<'a> {
+    type Error = InvalidInput;
+    fn try_from(s: &'a str) -> Result<Self, InvalidInput> {
+        PartitionKey::new(s)
+    }
+}
+
+impl<'a> TryFrom<&'a String> for PartitionKey<'a> {
+    type Error = InvalidInput;
+    fn try_from(s: &'a String) -> Result<Self, InvalidInput> {
+        PartitionKey::new(s)
+    }
+}
+
+impl TryFrom<String> for PartitionKey<'_> {
+    type Error = InvalidInput;
+    fn try_from(s: String) -> Result<Self, InvalidInput> {
+        check_partition_key(&s)?;
+        Ok(PartitionKey(Cow::Owned(s)))
+    }
+}
+
+impl<'a> From<&PartitionKey<'a>> for PartitionKey<'a> {
+    fn from(k: &PartitionKey<'a>) -> Self {
+        k.clone()
+    }
+}
+
+const fn check_partition_key(key: &str) -> Result<(), InvalidInput> {
+    // UTF-16 code units never outnumber UTF-8 bytes, so a short key needs no counting.
+    let len = if key.len() <= PARTITION_KEY_MAX_LEN {
+        if key.is_empty() {
+            0
+        } else {
+            PARTITION_KEY_MIN_LEN
+        }
+    } else {
+        utf16_len(key)
+    };
+    if len < PARTITION_KEY_MIN_LEN {
+        return Err(InvalidInput::new(
+            Field::PartitionKey,
+            Rule::TooShort {
+                len,
+                min: PARTITION_KEY_MIN_LEN,
+                unit: LengthUnit::Utf16CodeUnits,
+            },
+        ));
+    }
+    if len > PARTITION_KEY_MAX_LEN {
+        return Err(InvalidInput::new(
+            Field::PartitionKey,
+            Rule::TooLong {
+                len,
+                max: PARTITION_KEY_MAX_LEN,
+                unit: LengthUnit::Utf16CodeUnits,
+            },
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partition_key_bounds_are_counted_in_utf16_code_units() {
+        assert!(PartitionKey::new("k").is_ok());
+        assert!(PartitionKey::new(&"k".repeat(256)).is_ok());
+        assert!(PartitionKey::new(&"é".repeat(256)).is_ok()); // 512 bytes, 256 units
+        assert!(PartitionKey::new(&"😀".repeat(128)).is_ok()); // 256 units
+        let e = PartitionKey::new(&"k".repeat(257)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "partitionKey: 257 UTF-16 code units, the limit is 256"
+        );
+        let e = PartitionKey::new(&format!("{}😀", "k".repeat(255))).unwrap_err();
+        assert!(matches!(e.rule(), Rule::TooLong { len: 257, .. }));
+        assert_eq!(PartitionKey::new("").unwrap_err().field(), "partitionKey");
+    }
+}

@@ -1,0 +1,121 @@
+//! [`SequenceNumber`]: a validated `SequenceNumberForOrdering`.
+
+use std::borrow::Cow;
+use std::str::FromStr;
+
+use crate::invalid_input::{Field, InvalidInput, Rule};
+use crate::limits::SEQUENCE_NUMBER_MAX_DIGITS;
+use crate::text::string_newtype_traits;
+
+/// The `SequenceNumberForOrdering` pattern of the Kinesis API reference.
+pub(crate) const SEQUENCE_NUMBER_PATTERN: &str = r"0|([1-9]\d{0,128})";
+
+/// A validated sequence number, as given in `SequenceNumberForOrdering`: a full match of
+/// `0|([1-9]\d{0,128})` (Kinesis API reference), kept as text since real sequence numbers (about
+/// 56 digits) do not fit in any machine integer.
+///
+/// The sequence number a previous `PutRecord` returned is the usual value.
+#[derive(Clone)]
+pub struct SequenceNumber<'a>(Cow<'a, str>);
+
+impl<'a> SequenceNumber<'a> {
+    /// Validates a borrowed sequence number, without copying it.
+    pub fn new(s: &'a str) -> Result<Self, InvalidInput> {
+        check_sequence_number(s)?;
+        Ok(SequenceNumber(Cow::Borrowed(s)))
+    }
+
+    /// The decimal text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// An owned copy that no longer borrows.
+    pub fn into_owned(self) -> SequenceNumber<'static> {
+        SequenceNumber(Cow::Owned(self.0.into_owned()))
+    }
+}
+
+string_newtype_traits!(SequenceNumber<'a>);
+
+impl FromStr for SequenceNumber<'static> {
+    type Err = InvalidInput;
+    fn from_str(s: &str) -> Result<Self, InvalidInput> {
+        check_sequence_number(s)?;
+        Ok(SequenceNumber(Cow::Owned(s.to_owned())))
+    }
+}
+
+impl<'a> TryFrom<&'a str> for SequenceNumber<'a> {
+    type Error = InvalidInput;
+    fn try_from(s: &'a str) -> Result<Self, InvalidInput> {
+        SequenceNumber::new(s)
+    }
+}
+
+impl<'a> TryFrom<&'a String> for SequenceNumber<'a> {
+    type Error = InvalidInput;
+    fn try_from(s: &'a String) -> Result<Self, InvalidInput> {
+        SequenceNumber::new(s)
+    }
+}
+
+impl TryFrom<String> for SequenceNumber<'_> {
+    type Error = InvalidInput;
+    fn try_from(s: String) -> Result<Self, InvalidInput> {
+        check_sequence_number(&s)?;
+        Ok(SequenceNumber(Cow::Owned(s)))
+    }
+}
+
+impl<'a> From<&SequenceNumber<'a>> for SequenceNumber<'a> {
+    fn from(s: &SequenceNumber<'a>) -> Self {
+        s.clone()
+    }
+}
+
+/// True when `s` fully matches `0|([1-9]\d{0,N-1})`: decimal digits, no sign, no leading zero,
+/// no spaces, at most `max_digits` digits.
+pub(crate) const fn is_canonical_decimal(s: &str, max_digits: usize) -> bool {
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > max_digits || (b[0] == b'0' && b.len() > 1) {
+        return false;
+    }
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+fn check_sequence_number(s: &str) -> Result<(), InvalidInput> {
+    if is_canonical_decimal(s, SEQUENCE_NUMBER_MAX_DIGITS) {
+        Ok(())
+    } else {
+        Err(InvalidInput::new(
+            Field::SequenceNumberForOrdering,
+            Rule::Pattern {
+                pattern: SEQUENCE_NUMBER_PATTERN,
+            },
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sequence_number_is_a_full_match_of_its_pattern() {
+        assert!(SequenceNumber::new("0").is_ok());
+        assert!(SequenceNumber::new(&format!("1{}", "0".repeat(128))).is_ok());
+        for bad in ["", "01", "-1", " 1", "1 ", "+1", "1a", "٣"] {
+            let e = SequenceNumber::new(bad).unwrap_err();
+            assert_eq!(e.field(), "sequenceNumberForOrdering", "{bad:?}");
+        }
+        assert!(SequenceNumber::new(&format!("1{}", "0".repeat(129))).is_err());
+    }
+}

@@ -1,0 +1,447 @@
+//! [`StreamName`] and [`StreamArn`]: validated stream identifiers, built once and reused.
+
+use std::str::FromStr;
+use std::sync::Arc;
+
+use crate::invalid_input::{Field, InvalidInput, LengthUnit, Rule};
+use crate::limits::{
+    STREAM_ARN_MAX_LEN, STREAM_ARN_MIN_LEN, STREAM_NAME_MAX_LEN, STREAM_NAME_MIN_LEN,
+};
+use crate::text::{SharedText, string_newtype_traits, utf16_len};
+
+/// The `StreamName` pattern of the Kinesis API reference.
+pub(crate) const STREAM_NAME_PATTERN: &str = "[a-zA-Z0-9_.-]+";
+/// The `StreamARN` pattern of the Kinesis API reference, applied as a full match with Java
+/// regular-expression semantics.
+pub(crate) const STREAM_ARN_PATTERN: &str = r"arn:aws.*:kinesis:.*:\d{12}:stream/\S+";
+
+/// A validated stream name: 1 to 128 characters, each one of `[a-zA-Z0-9_.-]`
+/// (`StreamName` in the Kinesis API reference).
+///
+/// Cloning never allocates, so one name can be attached to every record.
+///
+/// ```
+/// use kinesis_proto::StreamName;
+/// const ORDERS: StreamName = StreamName::from_static("orders");
+/// let parsed: StreamName = "orders".parse()?;
+/// assert_eq!(parsed, ORDERS);
+/// assert_eq!("bad name".parse::<StreamName>().unwrap_err().field(), "streamName");
+/// # Ok::<(), kinesis_proto::InvalidInput>(())
+/// ```
+#[derive(Clone)]
+pub struct StreamName(SharedText);
+
+impl StreamName {
+    /// Validates `name`.
+    pub fn new(name: &str) -> Result<Self, InvalidInput> {
+        check_stream_name(name)?;
+        Ok(StreamName(SharedText::Shared(Arc::from(name))))
+    }
+
+    /// A stream name from a literal, checked without allocating.
+    ///
+    /// # Panics
+    ///
+    /// If `name` breaks the rules of [`StreamName::new`]. Use it in a `const` item so that
+    /// the check happens at compile time; use [`StreamName::new`] for any runtime value.
+    pub const fn from_static(name: &'static str) -> Self {
+        if check_stream_name(name).is_err() {
+            panic!("invalid stream name literal: 1 to 128 characters of [a-zA-Z0-9_.-]");
+        }
+        StreamName(SharedText::Static(name))
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+string_newtype_traits!(StreamName);
+
+impl FromStr for StreamName {
+    type Err = InvalidInput;
+    fn from_str(s: &str) -> Result<Self, InvalidInput> {
+        StreamName::new(s)
+    }
+}
+
+impl TryFrom<&str> for StreamName {
+    type Error = InvalidInput;
+    fn try_from(s: &str) -> Result<Self, InvalidInput> {
+        StreamName::new(s)
+    }
+}
+
+impl TryFrom<String> for StreamName {
+    type Error = InvalidInput;
+    fn try_from(s: String) -> Result<Self, InvalidInput> {
+        check_stream_name(&s)?;
+        Ok(StreamName(SharedText::Shared(Arc::from(s))))
+    }
+}
+
+impl TryFrom<&String> for StreamName {
+    type Error = InvalidInput;
+    fn try_from(s: &String) -> Result<Self, InvalidInput> {
+        StreamName::new(s)
+    }
+}
+
+impl From<&StreamName> for StreamName {
+    fn from(s: &StreamName) -> Self {
+        s.clone()
+    }
+}
+
+/// `StreamName`: "Minimum length of 1. Maximum length of 128. Pattern: `[a-zA-Z0-9_.-]+`"
+/// (Kinesis API reference, PutRecord request parameters).
+const fn check_stream_name(name: &str) -> Result<(), InvalidInput> {
+    let b = name.as_bytes();
+    // Every allowed character is ASCII, so bytes and characters agree once the pattern holds;
+    // the length is checked first, in characters, as the service does.
+    let len = utf16_len(name);
+    if len < STREAM_NAME_MIN_LEN {
+        return Err(too_short(Field::StreamName, len, STREAM_NAME_MIN_LEN));
+    }
+    if len > STREAM_NAME_MAX_LEN {
+        return Err(InvalidInput::new(
+            Field::StreamName,
+            Rule::TooLong {
+                len,
+                max: STREAM_NAME_MAX_LEN,
+                unit: LengthUnit::Characters,
+            },
+        ));
+    }
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if !(c.is_ascii_alphanumeric() || c == b'_' || c == b'.' || c == b'-') {
+            return Err(InvalidInput::new(
+                Field::StreamName,
+                Rule::Pattern {
+                    pattern: STREAM_NAME_PATTERN,
+                },
+            ));
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+const fn too_short(field: Field, len: usize, min: usize) -> InvalidInput {
+    InvalidInput::new(
+        field,
+        Rule::TooShort {
+            len,
+            min,
+            unit: LengthUnit::Characters,
+        },
+    )
+}
+
+/// A validated stream ARN: 1 to 2048 UTF-16 code units, fully matching
+/// `arn:aws.*:kinesis:.*:\d{12}:stream/\S+` (`StreamARN` in the Kinesis API reference).
+///
+/// The pattern is applied with the service's Java semantics: `.` is any character but a line
+/// terminator (`\n`, `\r`, U+0085, U+2028, U+2029), `\d` an ASCII digit, and `\S` any character
+/// but ASCII whitespace. Cloning never allocates.
+///
+/// ```
+/// use kinesis_proto::StreamArn;
+/// let arn: StreamArn = "arn:aws:kinesis:us-east-1:123456789012:stream/orders".parse()?;
+/// assert_eq!(arn.account_id(), "123456789012");
+/// assert_eq!(arn.stream_name_part(), "orders");
+/// # Ok::<(), kinesis_proto::InvalidInput>(())
+/// ```
+#[derive(Clone)]
+pub struct StreamArn(SharedText);
+
+impl StreamArn {
+    /// Validates `arn`.
+    pub fn new(arn: &str) -> Result<Self, InvalidInput> {
+        check_stream_arn(arn)?;
+        Ok(StreamArn(SharedText::Shared(Arc::from(arn))))
+    }
+
+    /// A stream ARN from a literal.
+    ///
+    /// # Panics
+    ///
+    /// If `arn` breaks the rules of [`StreamArn::new`]. Use it in a `const` item so that the
+    /// check happens at compile time; use [`StreamArn::new`] for any runtime value.
+    pub const fn from_static(arn: &'static str) -> Self {
+        if check_stream_arn(arn).is_err() {
+            panic!(
+                "invalid stream ARN literal: must fully match arn:aws.*:kinesis:.*:\\d{{12}}:stream/\\S+"
+            );
+        }
+        StreamArn(SharedText::Static(arn))
+    }
+
+    /// The ARN.
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+
+    /// The ARN's partition: the text between `arn:` and the next `:` (for example `aws` or
+    /// `aws-cn`).
+    pub fn partition(&self) -> &str {
+        let rest = &self.as_str()[4..];
+        rest.split(':').next().unwrap_or(rest)
+    }
+
+    /// The 12-digit account id.
+    pub fn account_id(&self) -> &str {
+        let at = arn_split(self.as_str().as_bytes()).unwrap_or(0);
+        // `at` is the index of ":stream/"; the account id is the 12 digits before the colon
+        // that precedes it. A valid ARN always has them (see `arn_split`).
+        self.as_str().get(at.saturating_sub(12)..at).unwrap_or("")
+    }
+
+    /// What follows `:stream/` (the stream name, for a well-formed ARN).
+    pub fn stream_name_part(&self) -> &str {
+        let at = arn_split(self.as_str().as_bytes()).unwrap_or(0);
+        self.as_str().get(at + STREAM_MARKER.len()..).unwrap_or("")
+    }
+}
+
+string_newtype_traits!(StreamArn);
+
+impl FromStr for StreamArn {
+    type Err = InvalidInput;
+    fn from_str(s: &str) -> Result<Self, InvalidInput> {
+        StreamArn::new(s)
+    }
+}
+
+impl TryFrom<&str> for StreamArn {
+    type Error = InvalidInput;
+    fn try_from(s: &str) -> Result<Self, InvalidInput> {
+        StreamArn::new(s)
+    }
+}
+
+impl TryFrom<String> for StreamArn {
+    type Error = InvalidInput;
+    fn try_from(s: String) -> Result<Self, InvalidInput> {
+        check_stream_arn(&s)?;
+        Ok(StreamArn(SharedText::Shared(Arc::from(s))))
+    }
+}
+
+impl TryFrom<&String> for StreamArn {
+    type Error = InvalidInput;
+    fn try_from(s: &String) -> Result<Self, InvalidInput> {
+        StreamArn::new(s)
+    }
+}
+
+impl From<&StreamArn> for StreamArn {
+    fn from(s: &StreamArn) -> Self {
+        s.clone()
+    }
+}
+
+const ARN_PREFIX: &[u8] = b"arn:aws";
+const KINESIS_MARKER: &[u8] = b":kinesis:";
+const STREAM_MARKER: &[u8] = b":stream/";
+const ACCOUNT_DIGITS: usize = 12;
+
+/// `StreamARN`: "Minimum length of 1. Maximum length of 2048. Pattern:
+/// `arn:aws.*:kinesis:.*:\d{12}:stream/\S+`" (Kinesis API reference).
+const fn check_stream_arn(arn: &str) -> Result<(), InvalidInput> {
+    let len = utf16_len(arn);
+    if len < STREAM_ARN_MIN_LEN {
+        return Err(too_short(Field::StreamArn, len, STREAM_ARN_MIN_LEN));
+    }
+    if len > STREAM_ARN_MAX_LEN {
+        return Err(InvalidInput::new(
+            Field::StreamArn,
+            Rule::TooLong {
+                len,
+                max: STREAM_ARN_MAX_LEN,
+                unit: LengthUnit::Utf16CodeUnits,
+            },
+        ));
+    }
+    if arn_split(arn.as_bytes()).is_none() {
+        return Err(InvalidInput::new(
+            Field::StreamArn,
+            Rule::Pattern {
+                pattern: STREAM_ARN_PATTERN,
+            },
+        ));
+    }
+    Ok(())
+}
+
+/// Full match of `arn:aws.*:kinesis:.*:\d{12}:stream/\S+` over UTF-8 bytes, Java semantics.
+///
+/// The text after `arn:aws` must read `P :DDDDDDDDDDDD:stream/ S` where `P` contains
+/// `:kinesis:` and no line terminator (it is `.*:kinesis:.*`) and `S` is non-empty without
+/// ASCII whitespace. Every marker is ASCII, so byte positions are character boundaries.
+/// Returns the byte index of the `:stream/` that makes the match.
+const fn arn_split(b: &[u8]) -> Option<usize> {
+    if !bytes_at(b, 0, ARN_PREFIX) {
+        return None;
+    }
+    // ":stream/" must leave room before it for `:kinesis:` and `:` + 12 digits.
+    let mut at = ARN_PREFIX.len() + KINESIS_MARKER.len() + 1 + ACCOUNT_DIGITS;
+    while at + STREAM_MARKER.len() < b.len() {
+        if bytes_at(b, at, STREAM_MARKER)
+            && b[at - ACCOUNT_DIGITS - 1] == b':'
+            && all_ascii_digits(b, at - ACCOUNT_DIGITS, at)
+            && no_ascii_whitespace(b, at + STREAM_MARKER.len(), b.len())
+            && no_line_terminator(b, ARN_PREFIX.len(), at - ACCOUNT_DIGITS - 1)
+            && contains(b, ARN_PREFIX.len(), at - ACCOUNT_DIGITS - 1, KINESIS_MARKER)
+        {
+            return Some(at);
+        }
+        at += 1;
+    }
+    None
+}
+
+const fn bytes_at(b: &[u8], at: usize, needle: &[u8]) -> bool {
+    if at + needle.len() > b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < needle.len() {
+        if b[at + i] != needle[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+const fn contains(b: &[u8], start: usize, end: usize, needle: &[u8]) -> bool {
+    let mut at = start;
+    while at + needle.len() <= end {
+        if bytes_at(b, at, needle) {
+            return true;
+        }
+        at += 1;
+    }
+    false
+}
+
+const fn all_ascii_digits(b: &[u8], start: usize, end: usize) -> bool {
+    let mut i = start;
+    while i < end {
+        if !b[i].is_ascii_digit() {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Java's `\s` without UNICODE_CHARACTER_CLASS: `[ \t\n\x0B\f\r]`.
+const fn no_ascii_whitespace(b: &[u8], start: usize, end: usize) -> bool {
+    let mut i = start;
+    while i < end {
+        if matches!(b[i], b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r') {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Java's `.` (without DOTALL or UNIX_LINES) refuses `\n`, `\r`, U+0085, U+2028 and U+2029.
+const fn no_line_terminator(b: &[u8], start: usize, end: usize) -> bool {
+    let mut i = start;
+    while i < end {
+        match b[i] {
+            b'\n' | b'\r' => return false,
+            // U+0085 is C2 85 in UTF-8.
+            0xC2 if i + 1 < end && b[i + 1] == 0x85 => return false,
+            // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
+            0xE2 if i + 2 < end && b[i + 1] == 0x80 && (b[i + 2] == 0xA8 || b[i + 2] == 0xA9) => {
+                return false;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stream_name_accepts_its_alphabet_and_both_length_bounds() {
+        assert!(StreamName::new("a").is_ok());
+        assert!(StreamName::new(&"x".repeat(128)).is_ok());
+        assert!(StreamName::new("aZ09_.-").is_ok());
+    }
+
+    #[test]
+    fn stream_name_refuses_empty_too_long_and_foreign_characters() {
+        let e = StreamName::new("").unwrap_err();
+        assert_eq!(e.field(), "streamName");
+        assert!(matches!(e.rule(), Rule::TooShort { len: 0, min: 1, .. }));
+        let e = StreamName::new(&"x".repeat(129)).unwrap_err();
+        assert!(matches!(
+            e.rule(),
+            Rule::TooLong {
+                len: 129,
+                max: 128,
+                ..
+            }
+        ));
+        for bad in ["a b", "a/b", "é", "a:b", "a\n"] {
+            let e = StreamName::new(bad).unwrap_err();
+            assert!(matches!(e.rule(), Rule::Pattern { .. }), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn stream_arn_accessors_read_account_partition_and_name() {
+        let arn = StreamArn::new("arn:aws-cn:kinesis:cn-north-1:123456789012:stream/a:b").unwrap();
+        assert_eq!(arn.partition(), "aws-cn");
+        assert_eq!(arn.account_id(), "123456789012");
+        assert_eq!(arn.stream_name_part(), "a:b");
+    }
+
+    #[test]
+    fn stream_arn_applies_java_dot_and_non_whitespace_classes() {
+        let ok = "arn:aws:kinesis:us-east-1:123456789012:stream/s";
+        assert!(StreamArn::new(ok).is_ok());
+        // `.` refuses line terminators but takes spaces; `\S` takes U+2028 but not a tab.
+        assert!(StreamArn::new("arn:aws x:kinesis: :123456789012:stream/s").is_ok());
+        assert!(StreamArn::new("arn:aws\n:kinesis::123456789012:stream/s").is_err());
+        assert!(StreamArn::new("arn:aws\u{2028}:kinesis::123456789012:stream/s").is_err());
+        assert!(StreamArn::new("arn:aws:kinesis::123456789012:stream/\u{2028}").is_ok());
+        assert!(StreamArn::new("arn:aws:kinesis::123456789012:stream/a\tb").is_err());
+        assert!(StreamArn::new("arn:aws:kinesis::123456789012:stream/").is_err());
+        assert!(StreamArn::new("arn:aws:kinesis:123456789012:stream/s").is_err());
+        assert!(StreamArn::new("arn:aws:kinesis::12345678901:stream/s").is_err());
+        assert!(StreamArn::new("xarn:aws:kinesis::123456789012:stream/s").is_err());
+    }
+
+    #[test]
+    fn stream_arn_length_is_counted_in_utf16_code_units() {
+        let base = "arn:aws:kinesis:us-east-1:123456789012:stream/";
+        let fill = 2048 - base.len();
+        assert!(StreamArn::new(&format!("{base}{}", "s".repeat(fill))).is_ok());
+        let e = StreamArn::new(&format!("{base}{}", "s".repeat(fill + 1))).unwrap_err();
+        assert!(matches!(
+            e.rule(),
+            Rule::TooLong {
+                len: 2049,
+                max: 2048,
+                ..
+            }
+        ));
+        // An emoji is two code units: one fewer fits.
+        let e = StreamArn::new(&format!("{base}{}😀", "s".repeat(fill - 1))).unwrap_err();
+        assert!(matches!(e.rule(), Rule::TooLong { len: 2049, .. }));
+    }
+}

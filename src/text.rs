@@ -1,0 +1,93 @@
+//! Cheap-to-clone text for validated values that are built once and reused across records.
+
+use std::sync::Arc;
+
+/// A string that is either a `'static` literal or a shared heap string: cloning never
+/// allocates, so a validated stream name can be attached to every record of a hot loop.
+#[derive(Clone)]
+pub(crate) enum SharedText {
+    Static(&'static str),
+    Shared(Arc<str>),
+}
+
+impl SharedText {
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            SharedText::Static(s) => s,
+            SharedText::Shared(s) => s,
+        }
+    }
+}
+
+/// Implements the usual read-only string traits for a newtype whose `as_str` gives the text.
+macro_rules! string_newtype_traits {
+    ($ty:ident $(<$lt:lifetime>)?) => {
+        impl $(<$lt>)? ::std::fmt::Display for $ty $(<$lt>)? {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl $(<$lt>)? ::std::fmt::Debug for $ty $(<$lt>)? {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_tuple(stringify!($ty)).field(&self.as_str()).finish()
+            }
+        }
+        impl $(<$lt>)? ::std::convert::AsRef<str> for $ty $(<$lt>)? {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+        impl $(<$lt>)? ::std::cmp::PartialEq for $ty $(<$lt>)? {
+            fn eq(&self, other: &Self) -> bool {
+                self.as_str() == other.as_str()
+            }
+        }
+        impl $(<$lt>)? ::std::cmp::Eq for $ty $(<$lt>)? {}
+        impl $(<$lt>)? ::std::hash::Hash for $ty $(<$lt>)? {
+            fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+                self.as_str().hash(state)
+            }
+        }
+        impl $(<$lt>)? ::std::cmp::PartialEq<str> for $ty $(<$lt>)? {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+        impl $(<$lt>)? ::std::cmp::PartialEq<&str> for $ty $(<$lt>)? {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+    };
+}
+
+pub(crate) use string_newtype_traits;
+
+/// Counts the UTF-16 code units of `s` (a character outside the Basic Multilingual Plane,
+/// encoded in four UTF-8 bytes, counts two). Usable in constants.
+pub(crate) const fn utf16_len(s: &str) -> usize {
+    let b = s.as_bytes();
+    let mut units = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let byte = b[i];
+        // Every UTF-8 lead byte starts one character; continuation bytes are 0b10xx_xxxx.
+        if byte & 0xC0 != 0x80 {
+            units += if byte >= 0xF0 { 2 } else { 1 };
+        }
+        i += 1;
+    }
+    units
+}
+
+#[cfg(test)]
+mod tests {
+    use super::utf16_len;
+
+    #[test]
+    fn utf16_len_agrees_with_std_encode_utf16() {
+        for s in ["", "a", "é", "中文", "😀", "a😀b", "\u{10FFFF}", "\u{FFFF}"] {
+            assert_eq!(utf16_len(s), s.encode_utf16().count(), "{s:?}");
+        }
+    }
+}
