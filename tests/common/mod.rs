@@ -161,21 +161,40 @@ pub fn send_ureq(req: http::Request<Vec<u8>>) -> http::Response<Vec<u8>> {
     http::Response::from_parts(parts, body)
 }
 
-/// Sends `req` with the async `hyper` (1.x, legacy client) stack and reads
-/// the whole body.
+/// An async `hyper` (1.x, legacy client) sender that keeps its connection
+/// pool across requests.
+#[derive(Debug, Clone)]
+pub struct HyperSender {
+    client: Client<HttpConnector, Full<Bytes>>,
+}
+
+impl HyperSender {
+    /// A new client; create it inside the runtime that will drive it.
+    pub fn new() -> Self {
+        HyperSender {
+            client: Client::builder(TokioExecutor::new()).build_http(),
+        }
+    }
+
+    /// Sends `req` and reads the whole body.
+    pub async fn send(&self, req: http::Request<Vec<u8>>) -> http::Response<Vec<u8>> {
+        let req = req.map(|body| Full::new(Bytes::from(body)));
+        let response = self.client.request(req).await.expect("hyper transport");
+        let (parts, body) = response.into_parts();
+        let body = body
+            .collect()
+            .await
+            .expect("hyper body")
+            .to_bytes()
+            .to_vec();
+        http::Response::from_parts(parts, body)
+    }
+}
+
+/// Sends `req` with the async `hyper` stack (a one-off client) and reads the
+/// whole body.
 pub async fn send_hyper(req: http::Request<Vec<u8>>) -> http::Response<Vec<u8>> {
-    let client: Client<HttpConnector, Full<Bytes>> =
-        Client::builder(TokioExecutor::new()).build_http();
-    let req = req.map(|body| Full::new(Bytes::from(body)));
-    let response = client.request(req).await.expect("hyper transport");
-    let (parts, body) = response.into_parts();
-    let body = body
-        .collect()
-        .await
-        .expect("hyper body")
-        .to_bytes()
-        .to_vec();
-    http::Response::from_parts(parts, body)
+    HyperSender::new().send(req).await
 }
 
 /// Sends `req` with `hyper` from synchronous code (a fresh current-thread
