@@ -1,9 +1,17 @@
-//! [`Endpoint`]: where a request goes, as an absolute URI plus the `host` header value.
+//! [`Endpoint`]: where a request goes, as an absolute URI plus the `host` header value, and
+//! [`EndpointConfig`]: how to pick it, following the Kinesis endpoint rules of the AWS SDKs.
 
 use std::fmt;
 
 use http::HeaderValue;
 use http::uri::{Scheme, Uri};
+
+mod arn;
+mod config;
+mod partition;
+
+pub use config::EndpointConfig;
+use partition::Partition;
 
 /// Where requests go: an absolute `http` or `https` URI (scheme, authority and request path)
 /// and the matching `host` header value.
@@ -50,6 +58,92 @@ pub enum EndpointError {
     InvalidRegion {
         /// The region as given.
         region: String,
+    },
+    /// FIPS was asked for together with a custom endpoint. The rules refuse the combination:
+    /// the custom URL is used as given, so it cannot be turned into a FIPS one.
+    #[error(
+        "FIPS cannot be combined with a custom endpoint; turn FIPS off and give the FIPS endpoint's URL as the custom endpoint, or drop the custom endpoint"
+    )]
+    FipsWithCustomEndpoint,
+    /// Dual-stack was asked for together with a custom endpoint (refused, as FIPS is).
+    #[error(
+        "dual-stack cannot be combined with a custom endpoint; turn dual-stack off and give the dual-stack endpoint's URL as the custom endpoint, or drop the custom endpoint"
+    )]
+    DualStackWithCustomEndpoint,
+    /// FIPS was asked for in a partition that has no FIPS endpoints.
+    #[error(
+        "region {region} is in partition {partition}, which has no FIPS endpoints; turn FIPS off"
+    )]
+    FipsNotSupported {
+        /// The configured region.
+        region: String,
+        /// The region's partition.
+        partition: &'static str,
+    },
+    /// Dual-stack was asked for in a partition that has no dual-stack endpoints.
+    #[error(
+        "region {region} is in partition {partition}, which has no dual-stack endpoints; turn dual-stack off"
+    )]
+    DualStackNotSupported {
+        /// The configured region.
+        region: String,
+        /// The region's partition.
+        partition: &'static str,
+    },
+    /// The stream ARN does not split into `arn:partition:service:region:account-id:resource`
+    /// with a non-empty partition, service and resource (for example `arn:aws::kinesis:...`,
+    /// which the `StreamARN` input pattern lets through, has an empty service).
+    #[error(
+        "the stream ARN does not split into arn:partition:service:region:account-id:resource with a non-empty partition, service and resource; give it as arn:aws:kinesis:us-east-1:123456789012:stream/name"
+    )]
+    StreamArnUnparsable,
+    /// The stream ARN's account id (its fifth `:`-separated part) is not a valid host label,
+    /// so no account endpoint can be made from it.
+    #[error(
+        "the stream ARN's account id {account_id:?} is not a valid host label; give the ARN with the stream's 12-digit account id in the fifth part"
+    )]
+    StreamArnAccountId {
+        /// The account id part, as found.
+        account_id: String,
+    },
+    /// The stream ARN's region (its fourth `:`-separated part) is empty or not a valid host
+    /// label.
+    #[error(
+        "the stream ARN's region {region:?} is not a valid host label; give the ARN with the stream's region, for example arn:aws:kinesis:us-east-1:123456789012:stream/name"
+    )]
+    StreamArnRegion {
+        /// The region part, as found.
+        region: String,
+    },
+    /// The stream ARN names another service than `kinesis` in its third part.
+    #[error(
+        "the stream ARN is for service {service:?}, not kinesis; give the ARN of a Kinesis stream"
+    )]
+    StreamArnService {
+        /// The service part, as found.
+        service: String,
+    },
+    /// The stream ARN's resource type (its resource up to the first `/` or `:`) is not
+    /// `stream`; empty when the resource starts with a delimiter.
+    #[error(
+        "the stream ARN's resource type is {resource_type:?}, not stream; give the ARN of a stream (...:stream/name)"
+    )]
+    StreamArnResourceType {
+        /// The resource type, as found (may be empty).
+        resource_type: String,
+    },
+    /// The stream ARN's partition is not the configured region's: an account endpoint is only
+    /// made within one partition.
+    #[error(
+        "the stream ARN is in partition {arn_partition} but region {region} is in partition {region_partition}; use a region of {arn_partition}"
+    )]
+    StreamArnPartitionMismatch {
+        /// The partition the ARN names.
+        arn_partition: String,
+        /// The configured region.
+        region: String,
+        /// The configured region's partition.
+        region_partition: &'static str,
     },
 }
 
@@ -131,6 +225,9 @@ impl Endpoint {
     /// `cloud.adc-e.uk`, `csp.hci.ic.gov`, `amazonaws.eu` for the isolated and sovereign
     /// partitions). A region no partition claims falls back to `aws`, as the SDKs do.
     ///
+    /// It is the endpoint [`EndpointConfig::new`]`(region)` resolves to without a stream ARN;
+    /// use [`EndpointConfig`] for FIPS, dual-stack and stream-ARN account endpoints.
+    ///
     /// ```
     /// use kinesis_proto::Endpoint;
     /// assert_eq!(Endpoint::regional("eu-west-1")?.host(), "kinesis.eu-west-1.amazonaws.com");
@@ -138,16 +235,7 @@ impl Endpoint {
     /// # Ok::<(), kinesis_proto::EndpointError>(())
     /// ```
     pub fn regional(region: &str) -> Result<Endpoint, EndpointError> {
-        if !is_valid_host_label(region) {
-            return Err(EndpointError::InvalidRegion {
-                region: region.to_owned(),
-            });
-        }
-        let partition = Partition::of_region(region);
-        let host = format!("kinesis.{region}.{}", partition.dns_suffix);
-        Self::from_parts(Scheme::HTTPS, &host, "/").ok_or(EndpointError::InvalidRegion {
-            region: region.to_owned(),
-        })
+        config::regional_endpoint(region, Partition::of_region(region), false, false)
     }
 
     fn from_parts(scheme: Scheme, authority: &str, path: &str) -> Option<Endpoint> {
@@ -208,141 +296,9 @@ pub(crate) fn is_valid_host_label(label: &str) -> bool {
         && b[b.len() - 1] != b'-'
 }
 
-/// One AWS partition, as in the AWS SDKs' partition table (`partitions.json`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Partition {
-    pub(crate) name: &'static str,
-    pub(crate) dns_suffix: &'static str,
-    pub(crate) dual_stack_dns_suffix: &'static str,
-    /// The region-name prefixes of the partition's regex, `^({prefixes})-\w+-\d+$`.
-    region_prefixes: &'static [&'static str],
-    /// The partition's named global pseudo-region (e.g. `aws-global`).
-    global_region: &'static str,
-}
-
-const AWS: Partition = Partition {
-    name: "aws",
-    dns_suffix: "amazonaws.com",
-    dual_stack_dns_suffix: "api.aws",
-    region_prefixes: &["us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx"],
-    global_region: "aws-global",
-};
-
-/// Every partition, in the order of the AWS SDKs' partition table.
-pub(crate) const PARTITIONS: [Partition; 8] = [
-    AWS,
-    Partition {
-        name: "aws-cn",
-        dns_suffix: "amazonaws.com.cn",
-        dual_stack_dns_suffix: "api.amazonwebservices.com.cn",
-        region_prefixes: &["cn"],
-        global_region: "aws-cn-global",
-    },
-    Partition {
-        name: "aws-us-gov",
-        dns_suffix: "amazonaws.com",
-        dual_stack_dns_suffix: "api.aws",
-        region_prefixes: &["us-gov"],
-        global_region: "aws-us-gov-global",
-    },
-    Partition {
-        name: "aws-iso",
-        dns_suffix: "c2s.ic.gov",
-        dual_stack_dns_suffix: "api.aws.ic.gov",
-        region_prefixes: &["us-iso"],
-        global_region: "aws-iso-global",
-    },
-    Partition {
-        name: "aws-iso-b",
-        dns_suffix: "sc2s.sgov.gov",
-        dual_stack_dns_suffix: "api.aws.scloud",
-        region_prefixes: &["us-isob"],
-        global_region: "aws-iso-b-global",
-    },
-    Partition {
-        name: "aws-iso-e",
-        dns_suffix: "cloud.adc-e.uk",
-        dual_stack_dns_suffix: "api.cloud-aws.adc-e.uk",
-        region_prefixes: &["eu-isoe"],
-        global_region: "aws-iso-e-global",
-    },
-    Partition {
-        name: "aws-iso-f",
-        dns_suffix: "csp.hci.ic.gov",
-        dual_stack_dns_suffix: "api.aws.hci.ic.gov",
-        region_prefixes: &["us-isof"],
-        global_region: "aws-iso-f-global",
-    },
-    Partition {
-        name: "aws-eusc",
-        dns_suffix: "amazonaws.eu",
-        dual_stack_dns_suffix: "api.amazonwebservices.eu",
-        region_prefixes: &["eusc-de"],
-        global_region: "aws-eusc-global",
-    },
-];
-
-impl Partition {
-    /// The partition a region belongs to: a partition's global pseudo-region by name, then the
-    /// first partition whose region regex (`^{prefix}-\w+-\d+$`) matches; `aws` otherwise.
-    pub(crate) fn of_region(region: &str) -> Partition {
-        PARTITIONS
-            .iter()
-            .find(|p| p.global_region == region)
-            .or_else(|| {
-                PARTITIONS.iter().find(|p| {
-                    p.region_prefixes
-                        .iter()
-                        .any(|prefix| matches_region_regex(region, prefix))
-                })
-            })
-            .copied()
-            .unwrap_or(AWS)
-    }
-}
-
-/// `^{prefix}\-\w+\-\d+$`, with `\w` = `[A-Za-z0-9_]` and `\d` = `[0-9]`.
-fn matches_region_regex(region: &str, prefix: &str) -> bool {
-    let Some(rest) = region
-        .strip_prefix(prefix)
-        .and_then(|r| r.strip_prefix('-'))
-    else {
-        return false;
-    };
-    let Some((word, digits)) = rest.split_once('-') else {
-        return false;
-    };
-    !word.is_empty()
-        && word.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
-        && !digits.is_empty()
-        && digits.bytes().all(|c| c.is_ascii_digit())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn regions_map_to_their_partitions() {
-        let cases = [
-            ("us-east-1", "aws"),
-            ("il-central-1", "aws"),
-            ("mx-central-1", "aws"),
-            ("cn-northwest-1", "aws-cn"),
-            ("us-gov-west-1", "aws-us-gov"),
-            ("us-iso-east-1", "aws-iso"),
-            ("us-isob-east-1", "aws-iso-b"),
-            ("eu-isoe-west-1", "aws-iso-e"),
-            ("us-isof-south-1", "aws-iso-f"),
-            ("eusc-de-east-1", "aws-eusc"),
-            ("aws-cn-global", "aws-cn"),
-            ("mars-north-1", "aws"),
-            ("local", "aws"),
-        ];
-        for (region, partition) in cases {
-            assert_eq!(Partition::of_region(region).name, partition, "{region}");
-        }
-    }
 
     #[test]
     fn regional_hosts_use_the_partition_dns_suffix() {

@@ -53,23 +53,41 @@
 #![forbid(unsafe_code)]
 
 mod endpoint;
+mod error;
+mod error_body;
 mod hash_key;
 mod input;
 mod invalid_input;
 mod json;
 mod limits;
+mod list_shards;
 mod partition_key;
 mod request;
+mod response;
+mod routing;
 mod sequence_number;
 mod stream;
 mod text;
 
-pub use endpoint::{Endpoint, EndpointError};
+pub use endpoint::{Endpoint, EndpointConfig, EndpointError};
+pub use error::{MalformedResponse, PutRecordError, RetryClass, ServiceError};
 pub use hash_key::HashKey;
 pub use input::{PutRecordInput, PutRecordInputBuilder, RecordDistribution};
 pub use invalid_input::{Field, InvalidInput, LengthUnit, Rule};
 pub use limits::*;
+pub use list_shards::{
+    InvalidListShardsInput, LIST_SHARDS_MAX_RESULTS, LIST_SHARDS_TARGET, ListShardsError,
+    ListShardsInput, ListShardsInputBuilder, ListShardsOutput, ShardFilter, ShardFilterType,
+    ShardMapBuilder, parse_list_shards_response,
+};
 pub use partition_key::PartitionKey;
 pub use request::{AWS_JSON_CONTENT_TYPE, PUT_RECORD_TARGET, SIGNING_NAME, X_AMZ_TARGET};
+pub use response::{EncryptionType, PutRecordOutput, parse_put_record_response};
+pub use routing::{HashKeyRange, InvalidHashKeyRange, Shard, ShardMap, ShardMapError};
 pub use sequence_number::SequenceNumber;
 pub use stream::{StreamArn, StreamName};
+
+/// The README's examples, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

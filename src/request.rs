@@ -23,6 +23,9 @@ pub const PUT_RECORD_TARGET: &str = "Kinesis_20131202.PutRecord";
 /// The SigV4 signing name of Kinesis (the service's `signingName`).
 pub const SIGNING_NAME: &str = "kinesis";
 
+/// The `x-amz-target` header name, checked once at compile time.
+const X_AMZ_TARGET_NAME: HeaderName = HeaderName::from_static(X_AMZ_TARGET);
+
 /// Builds an awsJson1_1 `POST` with its four headers, in the order `content-type`,
 /// `x-amz-target`, `content-length`, `host`.
 pub(crate) fn aws_json_request(
@@ -40,10 +43,7 @@ pub(crate) fn aws_json_request(
         CONTENT_TYPE,
         HeaderValue::from_static(AWS_JSON_CONTENT_TYPE),
     );
-    headers.insert(
-        HeaderName::from_static(X_AMZ_TARGET),
-        HeaderValue::from_static(target),
-    );
+    headers.insert(X_AMZ_TARGET_NAME, HeaderValue::from_static(target));
     headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
     headers.insert(HOST, endpoint.host_header().clone());
     request
@@ -61,7 +61,7 @@ impl PutRecordInput<'_> {
     /// with any HTTP client.
     pub fn to_http_request(&self, endpoint: &Endpoint) -> Request<Vec<u8>> {
         let mut body = Vec::with_capacity(self.body_len());
-        self.write_body(&mut body);
+        self.append_body(&mut body);
         aws_json_request(endpoint, PUT_RECORD_TARGET, body)
     }
 
@@ -98,6 +98,12 @@ impl PutRecordInput<'_> {
     pub fn write_body(&self, buf: &mut Vec<u8>) {
         buf.clear();
         buf.reserve(self.body_len());
+        self.append_body(buf);
+    }
+
+    /// Appends the body to `buf`, which should have room for [`body_len`](Self::body_len) more
+    /// bytes.
+    fn append_body(&self, buf: &mut Vec<u8>) {
         buf.push(b'{');
         if let Some(name) = &self.stream_name {
             buf.extend_from_slice(b"\"StreamName\":");

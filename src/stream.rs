@@ -99,10 +99,16 @@ impl From<&StreamName> for StreamName {
 const fn check_stream_name(name: &str) -> Result<(), InvalidInput> {
     let b = name.as_bytes();
     // Every allowed character is ASCII, so bytes and characters agree once the pattern holds;
-    // the length is checked first, in characters, as the service does.
-    let len = utf16_len(name);
+    // the length is checked first, in characters (the unit the error reports), so a name of
+    // 128 emoji is refused on its pattern, not as 256 "characters" long.
+    let len = char_count(name);
     if len < STREAM_NAME_MIN_LEN {
-        return Err(too_short(Field::StreamName, len, STREAM_NAME_MIN_LEN));
+        return Err(too_short(
+            Field::StreamName,
+            len,
+            STREAM_NAME_MIN_LEN,
+            LengthUnit::Characters,
+        ));
     }
     if len > STREAM_NAME_MAX_LEN {
         return Err(InvalidInput::new(
@@ -130,15 +136,23 @@ const fn check_stream_name(name: &str) -> Result<(), InvalidInput> {
     Ok(())
 }
 
-const fn too_short(field: Field, len: usize, min: usize) -> InvalidInput {
-    InvalidInput::new(
-        field,
-        Rule::TooShort {
-            len,
-            min,
-            unit: LengthUnit::Characters,
-        },
-    )
+/// Counts the characters (Unicode scalar values) of `s`: its bytes that are not UTF-8
+/// continuation bytes (`0b10xx_xxxx`).
+const fn char_count(s: &str) -> usize {
+    let b = s.as_bytes();
+    let mut n = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] & 0xC0 != 0x80 {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+const fn too_short(field: Field, len: usize, min: usize, unit: LengthUnit) -> InvalidInput {
+    InvalidInput::new(field, Rule::TooShort { len, min, unit })
 }
 
 /// A validated stream ARN: 1 to 2048 UTF-16 code units, fully matching
@@ -254,7 +268,12 @@ const ACCOUNT_DIGITS: usize = 12;
 const fn check_stream_arn(arn: &str) -> Result<(), InvalidInput> {
     let len = utf16_len(arn);
     if len < STREAM_ARN_MIN_LEN {
-        return Err(too_short(Field::StreamArn, len, STREAM_ARN_MIN_LEN));
+        return Err(too_short(
+            Field::StreamArn,
+            len,
+            STREAM_ARN_MIN_LEN,
+            LengthUnit::Utf16CodeUnits,
+        ));
     }
     if len > STREAM_ARN_MAX_LEN {
         return Err(InvalidInput::new(

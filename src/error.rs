@@ -1,0 +1,527 @@
+//! Errors Kinesis answers with, as typed values.
+//!
+//! # One error-parsing core for every operation
+//!
+//! Every operation of the crate reads its error responses the same way, so
+//! the work is done once, here:
+//!
+//! * [`is_success`] tells whether a status means success (any 2xx).
+//! * [`parse_service_error`] turns any non-2xx `(status, headers, body)`
+//!   into a [`ServiceError`]: the code (from the `x-amzn-ErrorType` header,
+//!   else the body's `code`, `__type` or legacy `Output.__type` member, else
+//!   the XML `<Code>` or root element; sanitized), the message, the request
+//!   id and the [`RetryClass`]. It never fails and never panics.
+//! * [`request_id`] reads the request id headers.
+//! * [`MalformedResponse::new`] builds the error for a 2xx response whose
+//!   body an operation's success parser rejects.
+//!
+//! What is left to each operation is the list of errors its API model
+//! declares. Adding an operation (say ListShards) takes:
+//!
+//! 1. an error enum like [`PutRecordError`]: one variant wrapping a
+//!    [`ServiceError`] per modelled error (ListShards declares
+//!    `ResourceNotFoundException`, `InvalidArgumentException`,
+//!    `LimitExceededException`, `ExpiredNextTokenException`,
+//!    `ResourceInUseException` and `AccessDeniedException`), plus an
+//!    `Unmodeled(ServiceError)` and a `Malformed(MalformedResponse)`
+//!    variant;
+//! 2. a `from_service_error` function matching [`ServiceError::code`]
+//!    against those names (see `PutRecordError::from_service_error`), and
+//!    the accessors, which delegate to the wrapped value;
+//! 3. a parse function shaped like this:
+//!
+//! ```ignore
+//! fn parse(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Result<Output, OpError> {
+//!     if !error::is_success(status) {
+//!         let err = error::parse_service_error(status, headers, body);
+//!         return Err(OpError::from_service_error(err));
+//!     }
+//!     parse_success_body(body, headers).map_err(|reason| {
+//!         OpError::Malformed(MalformedResponse::new(status, headers, reason, body))
+//!     })
+//! }
+//! ```
+
+use std::borrow::Cow;
+use std::fmt;
+
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+
+use crate::error_body::{self, OneLine, Quoted};
+
+/// The header carrying the request id on Kinesis (JSON protocol) answers.
+static REQUEST_ID: HeaderName = HeaderName::from_static("x-amzn-requestid");
+/// The request id header some AWS front ends (S3 style) send instead.
+static REQUEST_ID_FALLBACK: HeaderName = HeaderName::from_static("x-amz-request-id");
+/// The header naming the error, which beats any code in the body.
+static ERROR_TYPE: HeaderName = HeaderName::from_static("x-amzn-errortype");
+
+/// How a caller may retry a failed request.
+///
+/// The classes follow the AWS SDKs' standard retry strategy: throttling
+/// errors are retried after a back-off, transient errors are retried at
+/// once or with a short back-off, anything else is not retried.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RetryClass {
+    /// The service is limiting the request rate (for example
+    /// `ProvisionedThroughputExceededException`). Retry after a back-off,
+    /// and slow down.
+    Throttling,
+    /// The service had a passing failure (HTTP 500, 502, 503 or 504, or a
+    /// code such as `InternalFailure` or `ServiceUnavailable`). Retrying
+    /// the same request may succeed.
+    Transient,
+    /// Retrying the same request will not help: the request, the
+    /// credentials or the stream must change first.
+    None,
+}
+
+impl RetryClass {
+    /// Whether a request failing this way is worth retrying:
+    /// [`Throttling`](Self::Throttling) and [`Transient`](Self::Transient).
+    pub fn is_retryable(self) -> bool {
+        matches!(self, Self::Throttling | Self::Transient)
+    }
+}
+
+/// Whether `status` means success: any 2xx status does, and nothing else.
+/// The status never picks the error; the error code does.
+pub(crate) fn is_success(status: StatusCode) -> bool {
+    status.is_success()
+}
+
+/// The request id of a response: the `x-amzn-RequestId` header, falling
+/// back to `x-amz-request-id`. Header names are case-insensitive; a value
+/// that is not visible ASCII counts as absent, and so does an empty one.
+/// (HTTP parsers strip the whitespace around a header value, so it is not
+/// trimmed here.)
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
+    let read = |name: &HeaderName| {
+        header(headers, name)
+            .and_then(|value| value.to_str().ok())
+            .filter(|value| !value.is_empty())
+    };
+    read(&REQUEST_ID).or_else(|| read(&REQUEST_ID_FALLBACK))
+}
+
+/// The first value of a header. A response carries a handful of headers,
+/// and comparing that many names is cheaper than hashing one (FNV, a byte
+/// at a time), so small maps are scanned.
+fn header<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Option<&'h HeaderValue> {
+    if headers.len() <= 8 {
+        headers
+            .iter()
+            .find_map(|(key, value)| (key == name).then_some(value))
+    } else {
+        headers.get(name)
+    }
+}
+
+/// Reads a non-2xx response into a [`ServiceError`]. Total: any status,
+/// headers and body give a value, never a panic.
+///
+/// The code comes from, in order of precedence: the `x-amzn-ErrorType`
+/// header; the body's top-level `code` string; its top-level `__type`
+/// string; the legacy `{"Output":{"__type":..}}` envelope; for an XML body,
+/// the first `<Code>` element, else the root element's name. Each is
+/// sanitized as the Smithy `awsJson1_1` specification says (see
+/// `sanitize_code`). The message is the body's top-level `message`,
+/// `Message` or `errorMessage` string, or the XML `<Message>` text. When
+/// the body is not a well-formed JSON object, an excerpt of it is kept.
+pub(crate) fn parse_service_error(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> ServiceError {
+    let header_code = header(headers, &ERROR_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(error_body::sanitize_code);
+    let fields = error_body::scan_body(body);
+    let code = header_code.or_else(|| fields.code.as_deref().and_then(error_body::sanitize_code));
+    let request_id = request_id(headers).or_else(|| {
+        fields
+            .request_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+    });
+    let body_excerpt =
+        (!fields.is_json_object && !body.is_empty()).then(|| error_body::excerpt(body));
+    ServiceError {
+        code: code.map(str::to_owned),
+        message: fields.message.map(Cow::into_owned),
+        status,
+        request_id: request_id.map(str::to_owned),
+        retry_class: error_body::retry_class(code, status),
+        body_excerpt,
+    }
+}
+
+/// An error the service answered with: any response whose status is not
+/// 2xx.
+///
+/// Operation errors such as [`PutRecordError`] wrap it, one variant per
+/// error code the operation's API model declares, so this type carries
+/// everything a caller needs to log, retry or report an error whatever its
+/// code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceError {
+    code: Option<String>,
+    message: Option<String>,
+    status: StatusCode,
+    request_id: Option<String>,
+    retry_class: RetryClass,
+    body_excerpt: Option<String>,
+}
+
+impl ServiceError {
+    /// The error code without namespace or URL, e.g.
+    /// `ProvisionedThroughputExceededException`. `None` when the response
+    /// named no error anywhere (an empty or binary body without an
+    /// `x-amzn-ErrorType` header, for instance).
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    /// The service's human-readable message, as sent (it may span lines;
+    /// [`Display`](fmt::Display) puts it on one).
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// The HTTP status of the response (never a 2xx).
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The request id AWS assigned, to quote when contacting AWS support:
+    /// the `x-amzn-RequestId` header, else `x-amz-request-id`, else a
+    /// `<RequestId>` element of an XML body.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// How the request may be retried.
+    pub fn retry_class(&self) -> RetryClass {
+        self.retry_class
+    }
+
+    /// Whether the request is worth retrying (throttling or transient).
+    pub fn is_retryable(&self) -> bool {
+        self.retry_class.is_retryable()
+    }
+
+    /// Whether the service is throttling the caller.
+    pub fn is_throttling(&self) -> bool {
+        self.retry_class == RetryClass::Throttling
+    }
+
+    /// The start of the body (at most 256 bytes, decoded lossily) when it
+    /// was not a well-formed JSON object: XML, HTML from a proxy, binary
+    /// data or a truncated body. `None` for JSON objects and empty bodies.
+    pub fn body_excerpt(&self) -> Option<&str> {
+        self.body_excerpt.as_deref()
+    }
+}
+
+/// One line: `Code (HTTP 400): message (request id abc)`.
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.code {
+            Some(code) => write!(f, "{}", OneLine(code))?,
+            None => f.write_str("service error without a code")?,
+        }
+        write!(f, " (HTTP {})", self.status.as_u16())?;
+        if let Some(message) = &self.message {
+            write!(f, ": {}", OneLine(message))?;
+        } else if let Some(excerpt) = &self.body_excerpt {
+            write!(f, ": body {}", Quoted(excerpt))?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {})", OneLine(id))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ServiceError {}
+
+/// A 2xx response whose body is not what the operation's API model
+/// promises: a required member missing or of the wrong type or shape,
+/// invalid JSON, trailing bytes, invalid UTF-8, not a JSON object, or an
+/// empty body.
+///
+/// The service (or something between it and the caller) is at fault. The
+/// request may well have succeeded, so it is **not** retryable: retrying a
+/// write such as PutRecord could store the record twice. Log it with the
+/// request id and excerpt, and treat the outcome of the request as unknown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MalformedResponse {
+    status: StatusCode,
+    request_id: Option<String>,
+    reason: Cow<'static, str>,
+    body_excerpt: String,
+}
+
+impl MalformedResponse {
+    /// Builds the error for a 2xx response whose body an operation's
+    /// success parser rejected for `reason`, keeping the request id and a
+    /// bounded excerpt of `body`.
+    pub(crate) fn new(
+        status: StatusCode,
+        headers: &HeaderMap,
+        reason: impl Into<Cow<'static, str>>,
+        body: &[u8],
+    ) -> Self {
+        Self {
+            status,
+            request_id: request_id(headers).map(str::to_owned),
+            reason: reason.into(),
+            body_excerpt: error_body::excerpt(body),
+        }
+    }
+
+    /// The HTTP status of the response (a 2xx).
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The request id from the response headers, if any.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// Why the body was rejected, e.g. ``required member `ShardId` is
+    /// missing``.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+
+    /// The start of the body: at most 256 bytes, decoded lossily (invalid
+    /// UTF-8 becomes U+FFFD) and cut on a character boundary.
+    pub fn body_excerpt(&self) -> &str {
+        &self.body_excerpt
+    }
+}
+
+/// One line: `malformed response (HTTP 200): reason (request id abc); body "..."`.
+impl fmt::Display for MalformedResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "malformed response (HTTP {}): {}",
+            self.status.as_u16(),
+            OneLine(&self.reason)
+        )?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {})", OneLine(id))?;
+        }
+        write!(f, "; body {}", Quoted(&self.body_excerpt))
+    }
+}
+
+impl std::error::Error for MalformedResponse {}
+
+/// Why a PutRecord request failed, as parsed by
+/// [`parse_put_record_response`](crate::parse_put_record_response).
+///
+/// One variant per error the Kinesis API reference lists for PutRecord,
+/// each wrapping the [`ServiceError`] with the details; then
+/// [`Unmodeled`](Self::Unmodeled) for any other error the service sends
+/// and [`Malformed`](Self::Malformed) for a success response that cannot
+/// be read. Each variant says who is at fault and what to do. The
+/// accessors ([`code`](Self::code), [`retry_class`](Self::retry_class),
+/// ...) answer for every variant, so most callers never match.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PutRecordError {
+    /// The stream (or the stream ARN's account or Region) does not exist,
+    /// or is not ACTIVE. The caller is at fault: check the stream name or
+    /// ARN and Region, or wait for the stream to become ACTIVE.
+    #[error(transparent)]
+    ResourceNotFoundException(ServiceError),
+    /// A parameter is invalid: too large a record, a bad partition key or
+    /// explicit hash key, a bad stream name. The caller is at fault: fix
+    /// the request; retrying it as is will fail again.
+    #[error(transparent)]
+    InvalidArgumentException(ServiceError),
+    /// The shard is receiving more than its write throughput (1 MiB/s or
+    /// 1,000 records/s per shard), or the account's stream rate is
+    /// exceeded. Nobody is broken: back off and retry, spread partition
+    /// keys, or add shards (or use on-demand mode).
+    #[error(transparent)]
+    ProvisionedThroughputExceededException(ServiceError),
+    /// The stream's AWS KMS key is disabled. The key's owner must enable
+    /// it; retrying before that fails again.
+    #[error(transparent)]
+    KMSDisabledException(ServiceError),
+    /// The stream's AWS KMS key is not in a state that allows its use (for
+    /// example pending deletion). The key's owner must fix the key.
+    #[error(transparent)]
+    KMSInvalidStateException(ServiceError),
+    /// The caller's credentials may not use the stream's AWS KMS key. Fix
+    /// the key policy or the caller's IAM permissions.
+    #[error(transparent)]
+    KMSAccessDeniedException(ServiceError),
+    /// The stream's AWS KMS key was not found. Its owner must restore it or
+    /// the stream's encryption settings must change.
+    #[error(transparent)]
+    KMSNotFoundException(ServiceError),
+    /// The account is not subscribed to AWS KMS (wire code
+    /// `KMSOptInRequired`, without an `Exception` suffix). The account
+    /// owner must sign up for AWS KMS.
+    #[error(transparent)]
+    KMSOptInRequired(ServiceError),
+    /// AWS KMS throttled the request for the stream's key. Retried as
+    /// throttling (by design, although the AWS SDKs do not list this code):
+    /// back off and retry, or raise the KMS request quota.
+    #[error(transparent)]
+    KMSThrottlingException(ServiceError),
+    /// The caller's credentials may not call PutRecord on this stream. Fix
+    /// the IAM policy (or the resource policy); retrying will not help.
+    #[error(transparent)]
+    AccessDeniedException(ServiceError),
+    /// Kinesis failed internally (wire codes `InternalFailureException` or
+    /// `InternalFailure`). The service is at fault: retry with back-off.
+    /// Note that the record may have been written.
+    #[error(transparent)]
+    InternalFailureException(ServiceError),
+    /// A dry run's checks passed: this is the expected answer to a dry-run
+    /// request, not a failure (see
+    /// [`is_dry_run_success`](Self::is_dry_run_success)). Never retryable.
+    #[error(transparent)]
+    DryRunOperationException(ServiceError),
+    /// An error PutRecord's API model does not declare, kept with its code
+    /// (if any), message, status and request id: for example
+    /// `ValidationException`, `SerializationException`,
+    /// `ServiceUnavailable`, `ThrottlingException`,
+    /// `LimitExceededException`, `UnknownOperationException`, signing and
+    /// credential errors (`UnrecognizedClientException`,
+    /// `InvalidSignatureException`, `ExpiredTokenException`,
+    /// `SignatureDoesNotMatch`, ...), or a proxy's error page. Look at
+    /// [`retry_class`](Self::retry_class) to decide whether to retry; a
+    /// signing error means the credentials or the clock need fixing.
+    #[error(transparent)]
+    Unmodeled(ServiceError),
+    /// The service said the request succeeded (2xx), but its body could
+    /// not be read as a PutRecord result. The service or a proxy is at
+    /// fault. Not retryable: the record may have been written, and
+    /// retrying could store it twice. See [`MalformedResponse`].
+    #[error(transparent)]
+    Malformed(MalformedResponse),
+}
+
+impl PutRecordError {
+    /// Picks the variant for a service error from its (sanitized) code:
+    /// the table of the errors PutRecord's API model declares.
+    pub(crate) fn from_service_error(err: ServiceError) -> Self {
+        match err.code() {
+            Some("ResourceNotFoundException") => Self::ResourceNotFoundException(err),
+            Some("InvalidArgumentException") => Self::InvalidArgumentException(err),
+            Some("ProvisionedThroughputExceededException") => {
+                Self::ProvisionedThroughputExceededException(err)
+            }
+            Some("KMSDisabledException") => Self::KMSDisabledException(err),
+            Some("KMSInvalidStateException") => Self::KMSInvalidStateException(err),
+            Some("KMSAccessDeniedException") => Self::KMSAccessDeniedException(err),
+            Some("KMSNotFoundException") => Self::KMSNotFoundException(err),
+            Some("KMSOptInRequired") => Self::KMSOptInRequired(err),
+            Some("KMSThrottlingException") => Self::KMSThrottlingException(err),
+            Some("AccessDeniedException") => Self::AccessDeniedException(err),
+            Some("InternalFailureException" | "InternalFailure") => {
+                Self::InternalFailureException(err)
+            }
+            Some(error_body::DRY_RUN_CODE) => Self::DryRunOperationException(err),
+            _ => Self::Unmodeled(err),
+        }
+    }
+
+    /// The service error inside, for every variant but
+    /// [`Malformed`](Self::Malformed).
+    pub fn service_error(&self) -> Option<&ServiceError> {
+        match self {
+            Self::ResourceNotFoundException(err)
+            | Self::InvalidArgumentException(err)
+            | Self::ProvisionedThroughputExceededException(err)
+            | Self::KMSDisabledException(err)
+            | Self::KMSInvalidStateException(err)
+            | Self::KMSAccessDeniedException(err)
+            | Self::KMSNotFoundException(err)
+            | Self::KMSOptInRequired(err)
+            | Self::KMSThrottlingException(err)
+            | Self::AccessDeniedException(err)
+            | Self::InternalFailureException(err)
+            | Self::DryRunOperationException(err)
+            | Self::Unmodeled(err) => Some(err),
+            Self::Malformed(_) => None,
+        }
+    }
+
+    /// The malformed-response details, for [`Malformed`](Self::Malformed).
+    pub fn malformed(&self) -> Option<&MalformedResponse> {
+        match self {
+            Self::Malformed(err) => Some(err),
+            _ => None,
+        }
+    }
+
+    /// The error code as received (sanitized), e.g. `InternalFailure` for
+    /// [`InternalFailureException`](Self::InternalFailureException) when
+    /// the service used that alias. `None` for
+    /// [`Malformed`](Self::Malformed) and for errors without a code.
+    pub fn code(&self) -> Option<&str> {
+        self.service_error().and_then(ServiceError::code)
+    }
+
+    /// The service's message; for [`Malformed`](Self::Malformed), the
+    /// reason the body was rejected.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Self::Malformed(err) => Some(err.reason()),
+            _ => self.service_error().and_then(ServiceError::message),
+        }
+    }
+
+    /// The HTTP status of the response.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::Malformed(err) => err.status(),
+            _ => self
+                .service_error()
+                .map_or(StatusCode::OK, ServiceError::status),
+        }
+    }
+
+    /// The request id AWS assigned, if the response carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Malformed(err) => err.request_id(),
+            _ => self.service_error().and_then(ServiceError::request_id),
+        }
+    }
+
+    /// How the request may be retried. [`Malformed`](Self::Malformed) and
+    /// [`DryRunOperationException`](Self::DryRunOperationException) are
+    /// never retryable.
+    pub fn retry_class(&self) -> RetryClass {
+        self.service_error()
+            .map_or(RetryClass::None, ServiceError::retry_class)
+    }
+
+    /// Whether the request is worth retrying (throttling or transient).
+    pub fn is_retryable(&self) -> bool {
+        self.retry_class().is_retryable()
+    }
+
+    /// Whether the service is throttling the caller.
+    pub fn is_throttling(&self) -> bool {
+        self.retry_class() == RetryClass::Throttling
+    }
+
+    /// Whether this is a dry run's success: the checks of a dry-run request
+    /// passed (code `DryRunOperationException`).
+    pub fn is_dry_run_success(&self) -> bool {
+        matches!(self, Self::DryRunOperationException(_))
+    }
+}
