@@ -95,7 +95,7 @@ inside() {
     export KINESIS_PROTO_TEST_THROTTLED_ENDPOINT="http://127.0.0.1:$p2"
     export CARGO_NET_OFFLINE=true
 
-    cargo test --test real_server -- --include-ignored || status=$?
+    cargo test --test real_server -- --include-ignored --show-output || status=$?
 
     if ((status == 0)) && [[ -d examples ]]; then
         local ex

@@ -5,7 +5,9 @@
 //! lives here: SigV4 signing, two HTTP stacks (blocking `ureq` and async
 //! `hyper`), and the few control-plane calls the crate does not offer
 //! (CreateStream, DescribeStreamSummary, SplitShard, DeleteStream), built by
-//! hand in the awsJson1_1 protocol.
+//! hand in the awsJson1_1 protocol. ListShards requests are built by the
+//! crate; [`open_shards`] decodes the answer by hand, as an independent
+//! check on the crate's parser.
 #![allow(dead_code, unreachable_pub)]
 
 use std::sync::OnceLock;
@@ -347,9 +349,18 @@ pub fn delete_stream(endpoint: &str, name: &str) {
     call(endpoint, "DeleteStream", &json!({ "StreamName": name }));
 }
 
-/// A hand-built, signed ListShards request for the whole stream.
+/// A signed ListShards request for the whole stream, built by the crate
+/// (by stream name: the test server refuses a ListShards with the ARN only,
+/// and it ignores `ShardFilter`, so closed shards are listed too).
 pub fn list_shards_request(endpoint: &str, name: &str) -> http::Request<Vec<u8>> {
-    signed_json_request(endpoint, "ListShards", &json!({ "StreamName": name }))
+    let input = kinesis_proto::ListShardsInput::builder()
+        .stream_name(name)
+        .build()
+        .expect("valid ListShards input");
+    let endpoint = kinesis_proto::Endpoint::custom(endpoint).expect("test endpoint URL");
+    let mut req = input.to_http_request(&endpoint);
+    sign(&mut req);
+    req
 }
 
 /// A hand-built, signed PutRecord request (data is base64-encoded here).
