@@ -323,6 +323,88 @@ impl fmt::Display for MalformedResponse {
 
 impl std::error::Error for MalformedResponse {}
 
+/// The accessors every operation's error enum answers alike, generated from the list of its
+/// variants that wrap a [`ServiceError`]; the enum must also have a `Malformed` variant wrapping a
+/// [`MalformedResponse`]. Used inside the enum's `impl` block.
+macro_rules! operation_error_accessors {
+    ($($variant:ident),+ $(,)?) => {
+        /// The service error inside, for every variant that carries one.
+        pub fn service_error(&self) -> Option<&$crate::error::ServiceError> {
+            match self {
+                $(Self::$variant(err))|+ => Some(err),
+                #[allow(unreachable_patterns)]
+                _ => None,
+            }
+        }
+
+        /// The malformed-response details, for the `Malformed` variant.
+        pub fn malformed(&self) -> Option<&$crate::error::MalformedResponse> {
+            match self {
+                Self::Malformed(err) => Some(err),
+                _ => None,
+            }
+        }
+
+        /// The error code as received (sanitized), e.g. `InternalFailure` when the service
+        /// used that alias of `InternalFailureException`. `None` when the service sent no code
+        /// and for errors that are not service errors.
+        pub fn code(&self) -> Option<&str> {
+            self.service_error().and_then($crate::error::ServiceError::code)
+        }
+
+        /// The service's message; for a malformed response, the reason its body was rejected.
+        pub fn message(&self) -> Option<&str> {
+            match self.malformed() {
+                Some(err) => Some(err.reason()),
+                None => self
+                    .service_error()
+                    .and_then($crate::error::ServiceError::message),
+            }
+        }
+
+        /// The HTTP status of the response (200 for an error found in a success response).
+        pub fn status(&self) -> ::http::StatusCode {
+            match self.malformed() {
+                Some(err) => err.status(),
+                None => self
+                    .service_error()
+                    .map_or(::http::StatusCode::OK, $crate::error::ServiceError::status),
+            }
+        }
+
+        /// The request id AWS assigned, if the response carried one.
+        pub fn request_id(&self) -> Option<&str> {
+            match self.malformed() {
+                Some(err) => err.request_id(),
+                None => self
+                    .service_error()
+                    .and_then($crate::error::ServiceError::request_id),
+            }
+        }
+
+        /// How the request may be retried; an error that is not a service error (a malformed
+        /// response) is never retryable.
+        pub fn retry_class(&self) -> $crate::error::RetryClass {
+            self.service_error().map_or(
+                $crate::error::RetryClass::None,
+                $crate::error::ServiceError::retry_class,
+            )
+        }
+
+        /// Whether the request is worth retrying (throttling or transient).
+        pub fn is_retryable(&self) -> bool {
+            self.retry_class().is_retryable()
+        }
+
+        /// Whether the service is throttling the caller.
+        pub fn is_throttling(&self) -> bool {
+            self.retry_class() == $crate::error::RetryClass::Throttling
+        }
+    };
+}
+
+pub(crate) use operation_error_accessors;
+
 /// Why a PutRecord request failed, as parsed by
 /// [`parse_put_record_response`](crate::parse_put_record_response).
 ///
@@ -437,87 +519,21 @@ impl PutRecordError {
         }
     }
 
-    /// The service error inside, for every variant but
-    /// [`Malformed`](Self::Malformed).
-    pub fn service_error(&self) -> Option<&ServiceError> {
-        match self {
-            Self::ResourceNotFoundException(err)
-            | Self::InvalidArgumentException(err)
-            | Self::ProvisionedThroughputExceededException(err)
-            | Self::KMSDisabledException(err)
-            | Self::KMSInvalidStateException(err)
-            | Self::KMSAccessDeniedException(err)
-            | Self::KMSNotFoundException(err)
-            | Self::KMSOptInRequired(err)
-            | Self::KMSThrottlingException(err)
-            | Self::AccessDeniedException(err)
-            | Self::InternalFailureException(err)
-            | Self::DryRunOperationException(err)
-            | Self::Unmodeled(err) => Some(err),
-            Self::Malformed(_) => None,
-        }
-    }
-
-    /// The malformed-response details, for [`Malformed`](Self::Malformed).
-    pub fn malformed(&self) -> Option<&MalformedResponse> {
-        match self {
-            Self::Malformed(err) => Some(err),
-            _ => None,
-        }
-    }
-
-    /// The error code as received (sanitized), e.g. `InternalFailure` for
-    /// [`InternalFailureException`](Self::InternalFailureException) when
-    /// the service used that alias. `None` for
-    /// [`Malformed`](Self::Malformed) and for errors without a code.
-    pub fn code(&self) -> Option<&str> {
-        self.service_error().and_then(ServiceError::code)
-    }
-
-    /// The service's message; for [`Malformed`](Self::Malformed), the
-    /// reason the body was rejected.
-    pub fn message(&self) -> Option<&str> {
-        match self {
-            Self::Malformed(err) => Some(err.reason()),
-            _ => self.service_error().and_then(ServiceError::message),
-        }
-    }
-
-    /// The HTTP status of the response.
-    pub fn status(&self) -> StatusCode {
-        match self {
-            Self::Malformed(err) => err.status(),
-            _ => self
-                .service_error()
-                .map_or(StatusCode::OK, ServiceError::status),
-        }
-    }
-
-    /// The request id AWS assigned, if the response carried one.
-    pub fn request_id(&self) -> Option<&str> {
-        match self {
-            Self::Malformed(err) => err.request_id(),
-            _ => self.service_error().and_then(ServiceError::request_id),
-        }
-    }
-
-    /// How the request may be retried. [`Malformed`](Self::Malformed) and
-    /// [`DryRunOperationException`](Self::DryRunOperationException) are
-    /// never retryable.
-    pub fn retry_class(&self) -> RetryClass {
-        self.service_error()
-            .map_or(RetryClass::None, ServiceError::retry_class)
-    }
-
-    /// Whether the request is worth retrying (throttling or transient).
-    pub fn is_retryable(&self) -> bool {
-        self.retry_class().is_retryable()
-    }
-
-    /// Whether the service is throttling the caller.
-    pub fn is_throttling(&self) -> bool {
-        self.retry_class() == RetryClass::Throttling
-    }
+    operation_error_accessors!(
+        ResourceNotFoundException,
+        InvalidArgumentException,
+        ProvisionedThroughputExceededException,
+        KMSDisabledException,
+        KMSInvalidStateException,
+        KMSAccessDeniedException,
+        KMSNotFoundException,
+        KMSOptInRequired,
+        KMSThrottlingException,
+        AccessDeniedException,
+        InternalFailureException,
+        DryRunOperationException,
+        Unmodeled,
+    );
 
     /// Whether this is a dry run's success: the checks of a dry-run request
     /// passed (code `DryRunOperationException`).

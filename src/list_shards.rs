@@ -10,9 +10,9 @@ use std::borrow::Cow;
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use http::{Request, Response, StatusCode};
+use http::{Request, Response};
 
-use crate::error::{self, MalformedResponse, RetryClass, ServiceError};
+use crate::error::{self, MalformedResponse, ServiceError, operation_error_accessors};
 use serde::Deserialize;
 
 use crate::endpoint::Endpoint;
@@ -559,77 +559,15 @@ impl ListShardsError {
         }
     }
 
-    /// The service error inside, for a non-2xx answer.
-    pub fn service_error(&self) -> Option<&ServiceError> {
-        match self {
-            Self::ResourceNotFoundException(err)
-            | Self::InvalidArgumentException(err)
-            | Self::LimitExceededException(err)
-            | Self::ExpiredNextTokenException(err)
-            | Self::ResourceInUseException(err)
-            | Self::AccessDeniedException(err)
-            | Self::Unmodeled(err) => Some(err),
-            Self::Malformed(_) | Self::ShardMap(_) => None,
-        }
-    }
-
-    /// The malformed-response details, for [`Malformed`](Self::Malformed).
-    pub fn malformed(&self) -> Option<&MalformedResponse> {
-        match self {
-            Self::Malformed(err) => Some(err),
-            _ => None,
-        }
-    }
-
-    /// The error code as received, for a service error.
-    pub fn code(&self) -> Option<&str> {
-        self.service_error().and_then(ServiceError::code)
-    }
-
-    /// The service's message; for [`Malformed`](Self::Malformed), the reason the body was
-    /// rejected.
-    pub fn message(&self) -> Option<&str> {
-        match self {
-            Self::Malformed(err) => Some(err.reason()),
-            _ => self.service_error().and_then(ServiceError::message),
-        }
-    }
-
-    /// The HTTP status of the response (`200` for [`ShardMap`](Self::ShardMap), which comes
-    /// from a success response).
-    pub fn status(&self) -> StatusCode {
-        match self {
-            Self::Malformed(err) => err.status(),
-            _ => self
-                .service_error()
-                .map_or(StatusCode::OK, ServiceError::status),
-        }
-    }
-
-    /// The request id AWS assigned, if the response carried one.
-    pub fn request_id(&self) -> Option<&str> {
-        match self {
-            Self::Malformed(err) => err.request_id(),
-            _ => self.service_error().and_then(ServiceError::request_id),
-        }
-    }
-
-    /// How the request may be retried; [`Malformed`](Self::Malformed) and
-    /// [`ShardMap`](Self::ShardMap) are not retryable.
-    pub fn retry_class(&self) -> RetryClass {
-        self.service_error()
-            .map_or(RetryClass::None, ServiceError::retry_class)
-    }
-
-    /// Whether the request is worth retrying (throttling or transient).
-    pub fn is_retryable(&self) -> bool {
-        self.retry_class().is_retryable()
-    }
-
-    /// Whether the service is throttling the caller.
-    pub fn is_throttling(&self) -> bool {
-        self.retry_class() == RetryClass::Throttling
-    }
+    operation_error_accessors!(
+        ResourceNotFoundException,
+        InvalidArgumentException,
+        LimitExceededException,
+        ExpiredNextTokenException,
+        ResourceInUseException,
+        AccessDeniedException,
+        Unmodeled,
+    );
 }
 
 #[derive(Deserialize)]

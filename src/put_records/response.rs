@@ -8,9 +8,9 @@ use http::{HeaderMap, Response, StatusCode};
 use serde::Deserialize;
 
 use super::input::PutRecordsInput;
-use crate::error::{self, MalformedResponse, RetryClass, ServiceError};
+use crate::error::{self, MalformedResponse, PutRecordError, RetryClass};
 use crate::error_body;
-use crate::response::EncryptionType;
+use crate::response::{self, EncryptionType};
 
 /// The outcome of one entry of a `PutRecords` request: a success with the shard id and sequence
 /// number, or a failure with an error code and, usually, a message (Kinesis API reference,
@@ -187,175 +187,12 @@ impl PutRecordsOutput {
     }
 }
 
-/// Why a `PutRecords` request failed as a whole, as parsed by [`parse_put_records_response`].
-/// The failure of single entries is not an error: it is an [`EntryResult`] of a
-/// [`PutRecordsOutput`].
-///
-/// One variant per error the Kinesis API reference lists for PutRecords, each wrapping the
-/// [`ServiceError`] with the details; then [`Unmodeled`](Self::Unmodeled) for any other error
-/// the service sends and [`Malformed`](Self::Malformed) for a success response that cannot be
-/// read. The accessors ([`code`](Self::code), [`retry_class`](Self::retry_class), ...) answer
-/// for every variant, so most callers never match.
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PutRecordsError {
-    /// The stream does not exist or is not ACTIVE. Check the stream name or ARN and Region.
-    #[error(transparent)]
-    ResourceNotFoundException(ServiceError),
-    /// A parameter is invalid. Fix the request; retrying it as is fails again.
-    #[error(transparent)]
-    InvalidArgumentException(ServiceError),
-    /// The request rate is too high for the stream or a shard. Back off and retry.
-    #[error(transparent)]
-    ProvisionedThroughputExceededException(ServiceError),
-    /// The stream's AWS KMS key is disabled.
-    #[error(transparent)]
-    KMSDisabledException(ServiceError),
-    /// The stream's AWS KMS key is not in a state that allows its use.
-    #[error(transparent)]
-    KMSInvalidStateException(ServiceError),
-    /// The caller may not use the stream's AWS KMS key.
-    #[error(transparent)]
-    KMSAccessDeniedException(ServiceError),
-    /// The stream's AWS KMS key was not found.
-    #[error(transparent)]
-    KMSNotFoundException(ServiceError),
-    /// The account is not subscribed to AWS KMS.
-    #[error(transparent)]
-    KMSOptInRequired(ServiceError),
-    /// AWS KMS throttled the request. Back off and retry.
-    #[error(transparent)]
-    KMSThrottlingException(ServiceError),
-    /// The caller may not call PutRecords on this stream. Fix the IAM or resource policy.
-    #[error(transparent)]
-    AccessDeniedException(ServiceError),
-    /// Kinesis failed internally (`InternalFailureException` or `InternalFailure`). Retry with
-    /// back-off; some records may have been written.
-    #[error(transparent)]
-    InternalFailureException(ServiceError),
-    /// A dry run's checks passed: the expected answer to a dry-run request. Never retryable.
-    #[error(transparent)]
-    DryRunOperationException(ServiceError),
-    /// An error the PutRecords API model does not declare (for example `ValidationException`,
-    /// a signing error, a proxy's error page). See [`retry_class`](Self::retry_class).
-    #[error(transparent)]
-    Unmodeled(ServiceError),
-    /// The service answered 2xx but the body is not a PutRecords result this request can have:
-    /// bad JSON, a missing or wrongly typed member, a result that is neither a success nor a
-    /// failure, a result count that differs from the entry count, or a `FailedRecordCount` that
-    /// disagrees with the results. Not retryable: records may have been written.
-    #[error(transparent)]
-    Malformed(MalformedResponse),
-}
-
-impl PutRecordsError {
-    /// Picks the variant for a service error from its code: the errors PutRecords' API model
-    /// declares.
-    fn from_service_error(err: ServiceError) -> Self {
-        match err.code() {
-            Some("ResourceNotFoundException") => Self::ResourceNotFoundException(err),
-            Some("InvalidArgumentException") => Self::InvalidArgumentException(err),
-            Some("ProvisionedThroughputExceededException") => {
-                Self::ProvisionedThroughputExceededException(err)
-            }
-            Some("KMSDisabledException") => Self::KMSDisabledException(err),
-            Some("KMSInvalidStateException") => Self::KMSInvalidStateException(err),
-            Some("KMSAccessDeniedException") => Self::KMSAccessDeniedException(err),
-            Some("KMSNotFoundException") => Self::KMSNotFoundException(err),
-            Some("KMSOptInRequired") => Self::KMSOptInRequired(err),
-            Some("KMSThrottlingException") => Self::KMSThrottlingException(err),
-            Some("AccessDeniedException") => Self::AccessDeniedException(err),
-            Some("InternalFailureException" | "InternalFailure") => {
-                Self::InternalFailureException(err)
-            }
-            Some(error_body::DRY_RUN_CODE) => Self::DryRunOperationException(err),
-            _ => Self::Unmodeled(err),
-        }
-    }
-
-    /// The service error inside, for every variant but [`Malformed`](Self::Malformed).
-    pub fn service_error(&self) -> Option<&ServiceError> {
-        match self {
-            Self::ResourceNotFoundException(err)
-            | Self::InvalidArgumentException(err)
-            | Self::ProvisionedThroughputExceededException(err)
-            | Self::KMSDisabledException(err)
-            | Self::KMSInvalidStateException(err)
-            | Self::KMSAccessDeniedException(err)
-            | Self::KMSNotFoundException(err)
-            | Self::KMSOptInRequired(err)
-            | Self::KMSThrottlingException(err)
-            | Self::AccessDeniedException(err)
-            | Self::InternalFailureException(err)
-            | Self::DryRunOperationException(err)
-            | Self::Unmodeled(err) => Some(err),
-            Self::Malformed(_) => None,
-        }
-    }
-
-    /// The malformed-response details, for [`Malformed`](Self::Malformed).
-    pub fn malformed(&self) -> Option<&MalformedResponse> {
-        match self {
-            Self::Malformed(err) => Some(err),
-            _ => None,
-        }
-    }
-
-    /// The error code as received (sanitized); `None` for [`Malformed`](Self::Malformed) and
-    /// for errors without a code.
-    pub fn code(&self) -> Option<&str> {
-        self.service_error().and_then(ServiceError::code)
-    }
-
-    /// The service's message; for [`Malformed`](Self::Malformed), the reason the body was
-    /// rejected.
-    pub fn message(&self) -> Option<&str> {
-        match self {
-            Self::Malformed(err) => Some(err.reason()),
-            _ => self.service_error().and_then(ServiceError::message),
-        }
-    }
-
-    /// The HTTP status of the response.
-    pub fn status(&self) -> StatusCode {
-        match self {
-            Self::Malformed(err) => err.status(),
-            _ => self
-                .service_error()
-                .map_or(StatusCode::OK, ServiceError::status),
-        }
-    }
-
-    /// The request id AWS assigned, if the response carried one.
-    pub fn request_id(&self) -> Option<&str> {
-        match self {
-            Self::Malformed(err) => err.request_id(),
-            _ => self.service_error().and_then(ServiceError::request_id),
-        }
-    }
-
-    /// How the whole request may be retried. [`Malformed`](Self::Malformed) and
-    /// [`DryRunOperationException`](Self::DryRunOperationException) are never retryable.
-    pub fn retry_class(&self) -> RetryClass {
-        self.service_error()
-            .map_or(RetryClass::None, ServiceError::retry_class)
-    }
-
-    /// Whether the whole request is worth retrying (throttling or transient).
-    pub fn is_retryable(&self) -> bool {
-        self.retry_class().is_retryable()
-    }
-
-    /// Whether the service is throttling the caller.
-    pub fn is_throttling(&self) -> bool {
-        self.retry_class() == RetryClass::Throttling
-    }
-
-    /// Whether this is a dry run's success (code `DryRunOperationException`).
-    pub fn is_dry_run_success(&self) -> bool {
-        matches!(self, Self::DryRunOperationException(_))
-    }
-}
+/// The errors a whole `PutRecords` request can get: the API model declares the same errors for
+/// `PutRecords` as for `PutRecord` (Kinesis API reference, PutRecords, "Errors"), so both share one
+/// type. For `PutRecords`, [`Malformed`](PutRecordError::Malformed) also covers a result that is
+/// neither a success nor a failure, a result count that differs from the entry count, and a
+/// `FailedRecordCount` that disagrees with the results.
+pub type PutRecordsError = PutRecordError;
 
 /// Reads a `PutRecords` response to `input`.
 ///
@@ -414,10 +251,10 @@ fn parse(
 ) -> Result<PutRecordsOutput, PutRecordsError> {
     if !error::is_success(status) {
         let err = error::parse_service_error(status, headers, body);
-        return Err(PutRecordsError::from_service_error(err));
+        return Err(PutRecordError::from_service_error(err));
     }
     parse_success(entries, headers, body).map_err(|reason| {
-        PutRecordsError::Malformed(MalformedResponse::new(status, headers, reason, body))
+        PutRecordError::Malformed(MalformedResponse::new(status, headers, reason, body))
     })
 }
 
@@ -510,10 +347,10 @@ fn entry_result(entry: ResultEntry<'_>) -> Result<EntryResult, &'static str> {
             let sequence_number = entry
                 .sequence_number
                 .ok_or("is a success without a `SequenceNumber`")?;
-            if !is_valid_shard_id(&shard_id) {
+            if !response::is_valid_shard_id(shard_id.as_bytes()) {
                 return Err("has a `ShardId` that does not match [a-zA-Z0-9_.-]{1,128}");
             }
-            if !is_valid_sequence_number(&sequence_number) {
+            if !response::is_valid_sequence_number(sequence_number.as_bytes()) {
                 return Err("has a `SequenceNumber` that is not 1 to 129 decimal digits");
             }
             Ok(EntryResult::success(&shard_id, &sequence_number))
@@ -528,20 +365,6 @@ fn entry_result(entry: ResultEntry<'_>) -> Result<EntryResult, &'static str> {
             Ok(EntryResult::failure(&code, entry.error_message.as_deref()))
         }
     }
-}
-
-/// The API model's pattern for a shard id: `[a-zA-Z0-9_.-]+`, 1 to 128 characters.
-fn is_valid_shard_id(id: &str) -> bool {
-    (1..=128).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
-}
-
-/// A sequence number: 1 to 129 decimal digits (`SequenceNumber`, pattern `0|([1-9]\d{0,128})`;
-/// leading zeros are tolerated on output).
-fn is_valid_sequence_number(number: &str) -> bool {
-    (1..=129).contains(&number.len()) && number.bytes().all(|b| b.is_ascii_digit())
 }
 
 #[cfg(test)]
