@@ -6,14 +6,20 @@
 //! `KINESIS_PROTO_TEST_THROTTLED_ENDPOINT` (one that enforces the per-shard
 //! write limits of 1 MiB and 1,000 records per second).
 //!
-//! The crate builds every PutRecord request and parses every answer; the
-//! tests only sign, send, and run the control plane by hand.
+//! The crate builds every PutRecord and PutRecords request and parses every
+//! answer; the tests only sign, send, run the control plane and read records
+//! back (GetShardIterator, GetRecords) by hand.
 
 mod common;
 
 use common::*;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
 use kinesis_proto::{
-    Endpoint, PutRecordError, PutRecordInput, Rule, ShardMap, parse_put_record_response,
+    BatchResults, Endpoint, HashKey, PUT_RECORDS_LEGACY_MAX_REQUEST_SIZE, PackOptions,
+    PutRecordError, PutRecordInput, PutRecordsEntry, PutRecordsInput, PutRecordsOutput, Rule,
+    ShardMap, parse_put_record_response, parse_put_records_response,
 };
 use serde_json::json;
 
@@ -484,6 +490,294 @@ fn one_mebibyte_record_round_trips_and_one_byte_more_is_refused_locally() {
             limit: MIB
         }
     );
+}
+
+// ---------------------------------------------------------------------------
+// PutRecords
+// ---------------------------------------------------------------------------
+
+/// Entries in the drain test's batch: the most one request takes.
+const DRAIN_ENTRIES: usize = 500;
+/// Data bytes per drain entry. 500 of them, with their keys, stay within
+/// the server's 5 MiB request cap, and a shard takes at most 104 of them
+/// (1 MiB) per second, so two shards cannot take the batch in one second.
+const DRAIN_DATA_LEN: usize = 10_000;
+/// Bound on the drain test's rounds.
+const DRAIN_MAX_ROUNDS: usize = 20;
+/// Wait between rounds: the server's per-shard window is one second.
+const WINDOW_REFILL: Duration = Duration::from_millis(1_100);
+
+/// A drain entry's data: its index, then filler, `DRAIN_DATA_LEN` bytes in
+/// all, so every record can be told apart when read back.
+fn drain_payload(i: usize) -> Vec<u8> {
+    let mut data = format!("drain-entry-{i:05}|").into_bytes();
+    let fill = b'a' + (i % 26) as u8;
+    data.resize(DRAIN_DATA_LEN, fill);
+    data
+}
+
+/// The index embedded by [`drain_payload`].
+fn drain_index(data: &[u8]) -> Option<usize> {
+    let text = std::str::from_utf8(data.get(..18)?).ok()?;
+    text.strip_prefix("drain-entry-")?
+        .strip_suffix('|')?
+        .parse()
+        .ok()
+}
+
+/// Signs and sends one PutRecords request through `stack`; the crate parses
+/// the answer, which must not be a whole-request error.
+fn send_put_records(
+    stack: Stack,
+    endpoint: &Endpoint,
+    input: &PutRecordsInput<'_>,
+) -> PutRecordsOutput {
+    let mut request = input.to_http_request(endpoint);
+    sign(&mut request);
+    let response = stack.send(request);
+    parse_put_records_response(input, &response).unwrap_or_else(|e| {
+        panic!(
+            "{stack:?}: PutRecords failed as a whole: {e:?}; body {}",
+            String::from_utf8_lossy(response.body())
+        )
+    })
+}
+
+#[test]
+#[ignore = "needs a Kinesis-compatible server: run via .ci/real-server.sh"]
+fn put_records_partial_failures_drain_to_zero_with_the_retry_step() {
+    let started = Instant::now();
+    let url = throttled_endpoint_from_env();
+    let endpoint = crate_endpoint(&url);
+    let stream = TestStream::create(&url, "drain", 2);
+    let map = shard_map(&url, &stream.name);
+    assert_eq!(map.len(), 2);
+
+    let batch = PutRecordsInput::builder()
+        .stream_name(stream.name.as_str())
+        .max_request_size(PUT_RECORDS_LEGACY_MAX_REQUEST_SIZE)
+        .entries(
+            (0..DRAIN_ENTRIES)
+                .map(|i| PutRecordsEntry::new(drain_payload(i), format!("order-{i}"))),
+        )
+        .build()
+        .expect("500 entries within the 5 MiB request cap");
+    assert_eq!(batch.len(), DRAIN_ENTRIES);
+    let predicted: Vec<&str> = (0..batch.len())
+        .map(|i| map.shard_for(batch.hash_key(i).expect("keyed entry")).id())
+        .collect();
+    for shard in map.shards() {
+        let load = predicted.iter().filter(|id| **id == shard.id()).count();
+        assert!(
+            load * DRAIN_DATA_LEN > 1024 * 1024,
+            "{}: only {load} entries, not enough to overflow the shard",
+            shard.id()
+        );
+    }
+
+    let mut results = BatchResults::for_batch(&batch);
+    let mut input = batch.clone();
+    let mut per_round = Vec::new();
+    for round in 1..=DRAIN_MAX_ROUNDS {
+        let output = send_put_records(Stack::Ureq, &endpoint, &input);
+        let failed = output.failed_record_count();
+        if round == 1 {
+            assert!(
+                failed > 0 && failed < input.len(),
+                "round 1 should fail in part: {failed} of {} failed",
+                input.len()
+            );
+        }
+        for (i, result) in output.records().iter().enumerate() {
+            let original = input.original_index(i).expect("entry in range");
+            if result.is_success() {
+                assert_eq!(
+                    result.shard_id(),
+                    Some(predicted[original]),
+                    "round {round}: entry {original} landed on another shard"
+                );
+            } else {
+                assert_eq!(
+                    result.error_code(),
+                    Some("ProvisionedThroughputExceededException"),
+                    "round {round}: entry {original}: {result:?}"
+                );
+                assert!(result.is_retryable(), "round {round}: {result:?}");
+            }
+        }
+        per_round.push((input.len(), failed));
+        results.record_round(&input, &output);
+        assert_eq!(results.pending(), failed, "round {round}");
+        match input.retry_failed(&output) {
+            Some(next) => {
+                assert_eq!(next.len(), failed, "round {round}");
+                input = next;
+                std::thread::sleep(WINDOW_REFILL);
+            }
+            None => break,
+        }
+    }
+    assert!(
+        results.is_complete(),
+        "not drained after {DRAIN_MAX_ROUNDS} rounds: {per_round:?}"
+    );
+
+    // Every entry's final result: a success on the predicted shard.
+    let mut sequence_of = HashMap::new();
+    for (i, result) in results.results().iter().enumerate() {
+        let result = result.as_ref().expect("every entry answered");
+        assert!(result.is_success(), "entry {i}: {result:?}");
+        assert_eq!(result.shard_id(), Some(predicted[i]), "entry {i}");
+        let sequence = result.sequence_number().expect("sequence number");
+        assert!(
+            sequence_of.insert(sequence.to_owned(), i).is_none(),
+            "sequence number {sequence} given twice"
+        );
+    }
+
+    // The server's own data: every record stored exactly once, on the
+    // predicted shard, with the sequence number the final result gave.
+    let mut seen = vec![0usize; batch.len()];
+    let mut stored = 0;
+    for shard in map.shards() {
+        for record in read_shard(&url, &stream.name, shard.id()) {
+            stored += 1;
+            let i = drain_index(&record.data).expect("a drain payload");
+            seen[i] += 1;
+            assert_eq!(
+                shard.id(),
+                predicted[i],
+                "entry {i} stored on another shard"
+            );
+            assert_eq!(record.data, batch.entries()[i].data(), "entry {i} data");
+            assert_eq!(record.partition_key, format!("order-{i}"), "entry {i} key");
+            assert_eq!(
+                sequence_of.get(&record.sequence_number),
+                Some(&i),
+                "entry {i}: stored sequence number {} is not its final result's",
+                record.sequence_number
+            );
+        }
+    }
+    let not_once: Vec<_> = (0..seen.len()).filter(|&i| seen[i] != 1).collect();
+    assert!(not_once.is_empty(), "stored other than once: {not_once:?}");
+    assert_eq!(stored, batch.len());
+
+    println!(
+        "drain via ureq: {} entries of {DRAIN_DATA_LEN} data bytes on {} shards; \
+         rounds (sent, failed): {per_round:?}; {stored} records read back, each once on its \
+         predicted shard; {:.1?}",
+        batch.len(),
+        map.len(),
+        started.elapsed()
+    );
+}
+
+/// The entries of one routing run for PutRecords: random partition keys
+/// (ASCII and non-ASCII, within 256 UTF-8 bytes), then the first and last
+/// hash key of every open shard as explicit hash keys.
+fn put_records_routing_entries(stream: &TestStream, seed: u64) -> Vec<PutRecordsEntry<'static>> {
+    let mut rng = SplitMix64::new(seed);
+    let mut entries: Vec<PutRecordsEntry<'static>> = (0..RANDOM_RECORDS)
+        .map(|i| {
+            PutRecordsEntry::new(
+                format!("record {i}").into_bytes(),
+                random_partition_key(&mut rng),
+            )
+        })
+        .collect();
+    for shard in stream.open_shards() {
+        for hash_key in [shard.start, shard.end] {
+            entries.push(
+                PutRecordsEntry::new(
+                    format!("boundary {hash_key}").into_bytes(),
+                    random_partition_key(&mut rng),
+                )
+                .with_hash_key(HashKey::from(hash_key)),
+            );
+        }
+    }
+    entries
+}
+
+#[test]
+#[ignore = "needs a Kinesis-compatible server: run via .ci/real-server.sh"]
+fn put_records_routes_every_entry_to_the_predicted_shard() {
+    let started = Instant::now();
+    let url = endpoint_from_env();
+    let endpoint = crate_endpoint(&url);
+    for (label, stream, seed) in [
+        ("4 even shards", even_stream(&url), 0x5eed_0101),
+        ("split uneven shards", uneven_stream(&url), 0x5eed_0102),
+    ] {
+        let map = shard_map(&url, &stream.name);
+        let entries = put_records_routing_entries(&stream, seed);
+        let total = entries.len();
+        let batches = PutRecordsInput::builder()
+            .stream_name(stream.name.as_str())
+            .max_request_size(PUT_RECORDS_LEGACY_MAX_REQUEST_SIZE)
+            .entries(entries)
+            .pack(&map, &PackOptions::default())
+            .expect("valid entries");
+        let mut sent = 0;
+        let mut non_ascii = 0;
+        let mut mismatches = Vec::new();
+        for (b, packed) in batches.iter().enumerate() {
+            let input = packed.input();
+            // Alternate the HTTP stacks between requests.
+            let stack = Stack::ALL[b % Stack::ALL.len()];
+            let output = send_put_records(stack, &endpoint, input);
+            assert_eq!(
+                output.failed_record_count(),
+                0,
+                "{label}: request {b} via {stack:?}"
+            );
+            let mut per_shard: HashMap<&str, usize> = HashMap::new();
+            for (i, result) in output.records().iter().enumerate() {
+                let predicted = map.shard_for(input.hash_key(i).expect("keyed")).id();
+                let server = result.shard_id().expect("successful entry");
+                *per_shard.entry(server).or_default() += 1;
+                if server != predicted {
+                    mismatches.push(format!(
+                        "{label}: request {b} entry {i}: server {server} crate {predicted}"
+                    ));
+                }
+                let entry = &input.entries()[i];
+                if entry.explicit_hash_key().is_none()
+                    && entry
+                        .partition_key()
+                        .is_some_and(|k| !k.as_str().is_ascii())
+                {
+                    non_ascii += 1;
+                }
+            }
+            // The packer's per-shard load of the request is what the server saw.
+            let packed_loads: HashMap<&str, usize> = packed
+                .per_shard()
+                .iter()
+                .map(|load| (load.shard_id(), load.records()))
+                .collect();
+            assert_eq!(per_shard, packed_loads, "{label}: request {b} per shard");
+            sent += input.len();
+        }
+        assert_eq!(sent, total, "{label}: every entry sent once");
+        println!(
+            "PutRecords routing on {label}: {total} entries ({} explicit hash keys at the bounds \
+             of {} open shards, {non_ascii} non-ASCII partition keys) in {} requests, stacks \
+             alternating: {} mismatches",
+            total - RANDOM_RECORDS,
+            map.len(),
+            batches.len(),
+            mismatches.len()
+        );
+        assert!(
+            mismatches.is_empty(),
+            "{} of {total} entries routed differently: {:?}",
+            mismatches.len(),
+            &mismatches[..mismatches.len().min(10)]
+        );
+    }
+    println!("PutRecords routing: {:.1?}", started.elapsed());
 }
 
 // ---------------------------------------------------------------------------

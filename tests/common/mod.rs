@@ -4,8 +4,9 @@
 //! The crate under test is sans-IO, so everything that touches the network
 //! lives here: SigV4 signing, two HTTP stacks (blocking `ureq` and async
 //! `hyper`), and the few control-plane calls the crate does not offer
-//! (CreateStream, DescribeStreamSummary, SplitShard, DeleteStream), built by
-//! hand in the awsJson1_1 protocol. ListShards requests are built by the
+//! (CreateStream, DescribeStreamSummary, SplitShard, DeleteStream, and the
+//! read side: GetShardIterator and GetRecords), built by hand in the
+//! awsJson1_1 protocol. ListShards requests are built by the
 //! crate; [`open_shards`] decodes the answer by hand, as an independent
 //! check on the crate's parser.
 #![allow(dead_code, unreachable_pub)]
@@ -380,6 +381,68 @@ pub fn put_record_request(
         body["ExplicitHashKey"] = json!(h);
     }
     signed_json_request(endpoint, "PutRecord", &body)
+}
+
+/// One record read back from a shard with GetRecords, decoded by hand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadRecord {
+    pub sequence_number: String,
+    pub partition_key: String,
+    pub data: Vec<u8>,
+}
+
+/// A TRIM_HORIZON shard iterator for `shard_id` (GetShardIterator).
+pub fn trim_horizon_iterator(endpoint: &str, name: &str, shard_id: &str) -> String {
+    call(
+        endpoint,
+        "GetShardIterator",
+        &json!({
+            "StreamName": name,
+            "ShardId": shard_id,
+            "ShardIteratorType": "TRIM_HORIZON",
+        }),
+    )["ShardIterator"]
+        .as_str()
+        .expect("ShardIterator in answer")
+        .to_owned()
+}
+
+/// Every record stored on `shard_id`, oldest first: GetShardIterator at
+/// TRIM_HORIZON, then GetRecords until a call returns no records (bounded).
+pub fn read_shard(endpoint: &str, name: &str, shard_id: &str) -> Vec<ReadRecord> {
+    let mut iterator = trim_horizon_iterator(endpoint, name, shard_id);
+    let mut records = Vec::new();
+    for _ in 0..100 {
+        let page = call(
+            endpoint,
+            "GetRecords",
+            &json!({ "ShardIterator": iterator, "Limit": 10_000 }),
+        );
+        let items = page["Records"].as_array().expect("Records array");
+        if items.is_empty() {
+            return records;
+        }
+        for item in items {
+            records.push(ReadRecord {
+                sequence_number: item["SequenceNumber"]
+                    .as_str()
+                    .expect("SequenceNumber")
+                    .to_owned(),
+                partition_key: item["PartitionKey"]
+                    .as_str()
+                    .expect("PartitionKey")
+                    .to_owned(),
+                data: base64::engine::general_purpose::STANDARD
+                    .decode(item["Data"].as_str().expect("Data"))
+                    .expect("Data is base64"),
+            });
+        }
+        match page["NextShardIterator"].as_str() {
+            Some(next) => iterator = next.to_owned(),
+            None => return records,
+        }
+    }
+    panic!("{shard_id}: still reading after 100 GetRecords calls");
 }
 
 /// An open shard as listed by ListShards: id and inclusive hash key range.
