@@ -24,6 +24,10 @@ pub enum Field {
     SequenceNumberForOrdering,
     /// The configured maximum record size (a client setting, not a wire member).
     MaxRecordSize,
+    /// `Records` of a batch request: its entry count and its total size are reported here.
+    Records,
+    /// The configured maximum request size of a batch (a client setting, not a wire member).
+    MaxRequestSize,
 }
 
 impl Field {
@@ -37,6 +41,8 @@ impl Field {
             Field::ExplicitHashKey => "explicitHashKey",
             Field::SequenceNumberForOrdering => "sequenceNumberForOrdering",
             Field::MaxRecordSize => "maxRecordSize",
+            Field::Records => "records",
+            Field::MaxRequestSize => "maxRequestSize",
         }
     }
 }
@@ -58,6 +64,8 @@ pub enum LengthUnit {
     Utf16CodeUnits,
     /// Bytes.
     Bytes,
+    /// Entries of a batch request.
+    Entries,
 }
 
 impl fmt::Display for LengthUnit {
@@ -66,6 +74,7 @@ impl fmt::Display for LengthUnit {
             LengthUnit::Characters => "characters",
             LengthUnit::Utf16CodeUnits => "UTF-16 code units",
             LengthUnit::Bytes => "bytes",
+            LengthUnit::Entries => "entries",
         })
     }
 }
@@ -106,6 +115,14 @@ pub enum Rule {
         /// Data bytes plus partition key bytes.
         size: usize,
         /// The maximum record size in force.
+        limit: usize,
+    },
+    /// A batch request's records, data plus partition keys summed over every entry, exceed the
+    /// request size limit.
+    RequestTooLarge {
+        /// Data bytes plus partition key bytes of every entry.
+        size: usize,
+        /// The request size limit in force.
         limit: usize,
     },
     /// A configured number is outside the range the service allows.
@@ -166,7 +183,6 @@ impl InvalidInput {
     }
 
     /// The same error, attributed to entry `index` of a batch.
-    #[allow(dead_code)] // used by batch operations
     pub(crate) fn at_entry(mut self, index: usize) -> Self {
         self.entry_index = Some(index);
         self
@@ -200,6 +216,10 @@ impl fmt::Display for InvalidInput {
             Rule::RecordTooLarge { size, limit } => write!(
                 f,
                 "record is {size} bytes (data plus partition key), the limit is {limit}"
+            ),
+            Rule::RequestTooLarge { size, limit } => write!(
+                f,
+                "request is {size} bytes (data plus partition keys of every entry), the limit is {limit}"
             ),
             Rule::OutOfRange { value, min, max } => {
                 write!(f, "{value} is outside the allowed range {min}..={max}")

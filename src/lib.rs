@@ -60,23 +60,38 @@ mod input;
 mod invalid_input;
 mod json;
 mod limits;
+mod list_shards;
 mod partition_key;
+mod put_records;
 mod request;
 mod response;
+mod routing;
 mod sequence_number;
 mod stream;
 mod text;
 
-pub use endpoint::EndpointConfig;
-pub use endpoint::{Endpoint, EndpointError};
+pub use endpoint::{Endpoint, EndpointConfig, EndpointError};
 pub use error::{MalformedResponse, PutRecordError, RetryClass, ServiceError};
 pub use hash_key::HashKey;
 pub use input::{PutRecordInput, PutRecordInputBuilder, RecordDistribution};
 pub use invalid_input::{Field, InvalidInput, LengthUnit, Rule};
 pub use limits::*;
+pub use list_shards::{
+    InvalidListShardsInput, LIST_SHARDS_MAX_RESULTS, LIST_SHARDS_TARGET, ListShardsError,
+    ListShardsInput, ListShardsInputBuilder, ListShardsOutput, ShardFilter, ShardFilterType,
+    ShardMapBuilder, parse_list_shards_response,
+};
 pub use partition_key::PartitionKey;
+pub use put_records::{
+    BatchResults, EntryResult, PUT_RECORDS_DEFAULT_MAX_REQUEST_SIZE,
+    PUT_RECORDS_LEGACY_MAX_REQUEST_SIZE, PUT_RECORDS_MAX_ENTRIES, PUT_RECORDS_MAX_REQUEST_SIZE,
+    PUT_RECORDS_TARGET, PackOptions, PackedBatch, PutRecordsEntry, PutRecordsError,
+    PutRecordsInput, PutRecordsInputBuilder, PutRecordsOutput, SHARD_MAX_BYTES_PER_SECOND,
+    SHARD_MAX_RECORDS_PER_SECOND, ShardLoad, ValidatedEntry, parse_put_records_response,
+};
 pub use request::{AWS_JSON_CONTENT_TYPE, PUT_RECORD_TARGET, SIGNING_NAME, X_AMZ_TARGET};
 pub use response::{EncryptionType, PutRecordOutput, parse_put_record_response};
+pub use routing::{HashKeyRange, InvalidHashKeyRange, Shard, ShardMap, ShardMapError};
 pub use sequence_number::SequenceNumber;
 pub use stream::{StreamArn, StreamName};
 

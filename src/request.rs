@@ -23,6 +23,9 @@ pub const PUT_RECORD_TARGET: &str = "Kinesis_20131202.PutRecord";
 /// The SigV4 signing name of Kinesis (the service's `signingName`).
 pub const SIGNING_NAME: &str = "kinesis";
 
+/// The `x-amz-target` header name, checked once at compile time.
+const X_AMZ_TARGET_NAME: HeaderName = HeaderName::from_static(X_AMZ_TARGET);
+
 /// Builds an awsJson1_1 `POST` with its four headers, in the order `content-type`,
 /// `x-amz-target`, `content-length`, `host`.
 pub(crate) fn aws_json_request(
@@ -40,10 +43,7 @@ pub(crate) fn aws_json_request(
         CONTENT_TYPE,
         HeaderValue::from_static(AWS_JSON_CONTENT_TYPE),
     );
-    headers.insert(
-        HeaderName::from_static(X_AMZ_TARGET),
-        HeaderValue::from_static(target),
-    );
+    headers.insert(X_AMZ_TARGET_NAME, HeaderValue::from_static(target));
     headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
     headers.insert(HOST, endpoint.host_header().clone());
     request

@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""Prints every criterion median of the last `cargo bench` run beside its floor.
+
+Usage: cargo bench [--bench NAME] && python3 benches/ratios.py [target/criterion]
+
+Within a group, a benchmark whose function name starts with `floor` is a floor; every other
+benchmark with the same parameter (or none) is shown with its ratio to each floor of that
+parameter. Medians come from criterion's own `estimates.json` files.
+"""
+import json
+import os
+import sys
+
+root = sys.argv[1] if len(sys.argv) > 1 else os.path.join("target", "criterion")
+rows = {}  # (group, param) -> {function: median_ns}
+for dirpath, dirnames, filenames in os.walk(root):
+    if os.path.basename(dirpath) != "new" or "estimates.json" not in filenames:
+        continue
+    with open(os.path.join(dirpath, "benchmark.json")) as f:
+        bench = json.load(f)
+    with open(os.path.join(dirpath, "estimates.json")) as f:
+        median = json.load(f)["median"]["point_estimate"]
+    key = (bench["group_id"], bench.get("value_str") or "")
+    rows.setdefault(key, {})[bench.get("function_id") or ""] = median
+
+
+def fmt(ns):
+    for unit, scale in (("s", 1e9), ("ms", 1e6), ("µs", 1e3)):
+        if ns >= scale:
+            return f"{ns / scale:.3g} {unit}"
+    return f"{ns:.3g} ns"
+
+
+print(f"| group | parameter | benchmark | median | ratio to floor |")
+print(f"|---|---|---|---|---|")
+for (group, param), functions in sorted(rows.items()):
+    floors = {name: ns for name, ns in functions.items() if name.startswith("floor")}
+    for name, ns in sorted(functions.items(), key=lambda kv: (not kv[0].startswith("floor"), kv[0])):
+        if name.startswith("floor"):
+            ratio = "floor"
+        else:
+            ratio = ", ".join(f"{ns / f:.2f}x {fname}" for fname, f in sorted(floors.items())) or "-"
+        print(f"| {group} | {param} | {name} | {fmt(ns)} | {ratio} |")

@@ -1,0 +1,141 @@
+//! What both examples share: command-line settings, SigV4 signing with
+//! credentials from the standard AWS environment variables, and the
+//! hand-built control-plane requests the crate does not offer (CreateStream,
+//! DescribeStreamSummary); ListShards and PutRecord are built by the crate.
+
+use std::time::SystemTime;
+
+use aws_credential_types::Credentials;
+use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+use aws_sigv4::sign::v4;
+use serde_json::{Value, json};
+
+/// `[ENDPOINT] [STREAM]` from the command line.
+pub(crate) struct Settings {
+    pub(crate) endpoint: String,
+    pub(crate) stream: String,
+}
+
+impl Settings {
+    pub(crate) fn from_args() -> Settings {
+        let mut args = std::env::args().skip(1);
+        Settings {
+            endpoint: args
+                .next()
+                .unwrap_or_else(|| "http://127.0.0.1:4567".to_owned()),
+            stream: args
+                .next()
+                .unwrap_or_else(|| "kinesis-proto-example".to_owned()),
+        }
+    }
+}
+
+/// Signs requests for the `kinesis` service.
+pub(crate) struct Signer {
+    credentials: Credentials,
+    region: String,
+}
+
+impl Signer {
+    /// Credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and the
+    /// optional `AWS_SESSION_TOKEN`; region from `AWS_REGION` (default
+    /// `us-east-1`).
+    pub(crate) fn from_env() -> Result<Signer, String> {
+        let var = |name: &str| std::env::var(name).map_err(|_| format!("{name} is not set"));
+        Ok(Signer {
+            credentials: Credentials::new(
+                var("AWS_ACCESS_KEY_ID")?,
+                var("AWS_SECRET_ACCESS_KEY")?,
+                std::env::var("AWS_SESSION_TOKEN").ok(),
+                None,
+                "environment",
+            ),
+            region: std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".to_owned()),
+        })
+    }
+
+    /// Adds the SigV4 headers to `request`.
+    pub(crate) fn sign(&self, request: &mut http::Request<Vec<u8>>) -> Result<(), String> {
+        let identity = self.credentials.clone().into();
+        let params = v4::SigningParams::builder()
+            .identity(&identity)
+            .region(&self.region)
+            .name("kinesis")
+            .time(SystemTime::now())
+            .settings(SigningSettings::default())
+            .build()
+            .map_err(|e| e.to_string())?
+            .into();
+        let uri = request.uri().to_string();
+        let headers = request
+            .headers()
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?)))
+            .collect::<Vec<_>>();
+        let signable = SignableRequest::new(
+            request.method().as_str(),
+            &uri,
+            headers.into_iter(),
+            SignableBody::Bytes(request.body()),
+        )
+        .map_err(|e| e.to_string())?;
+        let (instructions, _) = sign(signable, &params)
+            .map_err(|e| e.to_string())?
+            .into_parts();
+        instructions.apply_to_request_http1x(request);
+        Ok(())
+    }
+
+    /// A signed awsJson1_1 control-plane request (`POST /`).
+    pub(crate) fn control(
+        &self,
+        endpoint: &str,
+        operation: &str,
+        body: Value,
+    ) -> Result<http::Request<Vec<u8>>, String> {
+        let mut request = http::Request::post(format!("{}/", endpoint.trim_end_matches('/')))
+            .header("content-type", "application/x-amz-json-1.1")
+            .header("x-amz-target", format!("Kinesis_20131202.{operation}"))
+            .body(body.to_string().into_bytes())
+            .map_err(|e| e.to_string())?;
+        self.sign(&mut request)?;
+        Ok(request)
+    }
+}
+
+/// What a DescribeStreamSummary answer says about the stream.
+pub(crate) enum StreamState {
+    Active,
+    NotYet,
+    Missing,
+}
+
+pub(crate) fn stream_state(response: &http::Response<Vec<u8>>) -> Result<StreamState, String> {
+    let body: Value = serde_json::from_slice(response.body()).unwrap_or(Value::Null);
+    if response.status().is_success() {
+        let active = body["StreamDescriptionSummary"]["StreamStatus"] == "ACTIVE";
+        return Ok(if active {
+            StreamState::Active
+        } else {
+            StreamState::NotYet
+        });
+    }
+    if body["__type"] == "ResourceNotFoundException" {
+        return Ok(StreamState::Missing);
+    }
+    Err(format!(
+        "DescribeStreamSummary: {} {}",
+        response.status(),
+        String::from_utf8_lossy(response.body())
+    ))
+}
+
+/// Body of a CreateStream call for a small example stream.
+pub(crate) fn create_stream_body(stream: &str) -> Value {
+    json!({ "StreamName": stream, "ShardCount": 2 })
+}
+
+/// Body of the DescribeStreamSummary call.
+pub(crate) fn stream_body(stream: &str) -> Value {
+    json!({ "StreamName": stream })
+}

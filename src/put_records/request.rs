@@ -1,0 +1,170 @@
+//! The exact `PutRecords` HTTP request: headers and the compact JSON body.
+
+use http::Request;
+
+use super::input::{PutRecordsInput, ValidatedEntry};
+use crate::endpoint::Endpoint;
+use crate::json;
+use crate::partition_key::PartitionKey;
+use crate::request::aws_json_request;
+
+/// The `x-amz-target` value of `PutRecords`: the service's target prefix `Kinesis_20131202` and
+/// the operation name.
+pub const PUT_RECORDS_TARGET: &str = "Kinesis_20131202.PutRecords";
+
+impl PutRecordsInput<'_> {
+    /// The exact HTTP request: `POST` to the endpoint's absolute URI, with `content-type`,
+    /// `x-amz-target` ([`PUT_RECORDS_TARGET`]), `content-length` and `host`, and the compact JSON
+    /// body
+    /// `{"Records":[{"Data":..,"ExplicitHashKey":..,"PartitionKey":..},..],"StreamName":..,"StreamARN":..,"DryRun":..}`,
+    /// members in the order the official SDKs write them, unset members left out (a keyless entry
+    /// on an `AUTO` stream has no `PartitionKey`). Every entry's data is base64-encoded straight
+    /// into one body allocated once at its exact final size.
+    ///
+    /// Sign the request (for example with `aws-sigv4`, signing name `kinesis`) and send it with
+    /// any HTTP client.
+    pub fn to_http_request(&self, endpoint: &Endpoint) -> Request<Vec<u8>> {
+        let mut body = Vec::with_capacity(self.body_len());
+        self.append_body(&mut body);
+        aws_json_request(endpoint, PUT_RECORDS_TARGET, body)
+    }
+
+    /// The body's length in bytes, as `content-length` states it.
+    pub fn body_len(&self) -> usize {
+        // `{"Records":[` and `]}`, and a comma between entries.
+        let mut len = b"{\"Records\":[]}".len()
+            + self.entries.len().saturating_sub(1)
+            + self.entries_json_len;
+        if let Some(name) = &self.stream_name {
+            len += b",\"StreamName\":".len() + json::string_len(name.as_str());
+        }
+        if let Some(arn) = &self.stream_arn {
+            len += b",\"StreamARN\":".len() + json::string_len(arn.as_str());
+        }
+        if let Some(dry_run) = self.dry_run {
+            len += b",\"DryRun\":".len() + if dry_run { 4 } else { 5 };
+        }
+        len
+    }
+
+    /// Writes the body into `buf`, replacing its contents and reusing its capacity: the
+    /// allocation-free path for hot loops. The other headers are the constants of this crate
+    /// ([`AWS_JSON_CONTENT_TYPE`](crate::AWS_JSON_CONTENT_TYPE),
+    /// [`X_AMZ_TARGET`](crate::X_AMZ_TARGET) = [`PUT_RECORDS_TARGET`]), the body's length, and
+    /// [`Endpoint::host`].
+    pub fn write_body(&self, buf: &mut Vec<u8>) {
+        buf.clear();
+        buf.reserve(self.body_len());
+        self.append_body(buf);
+    }
+
+    /// Appends the body to `buf`, which should have room for [`body_len`](Self::body_len) more
+    /// bytes.
+    fn append_body(&self, buf: &mut Vec<u8>) {
+        buf.extend_from_slice(b"{\"Records\":[");
+        for (i, entry) in self.entries.iter().enumerate() {
+            if i > 0 {
+                buf.push(b',');
+            }
+            append_entry(buf, entry);
+        }
+        buf.push(b']');
+        if let Some(name) = &self.stream_name {
+            buf.extend_from_slice(b",\"StreamName\":");
+            json::write_string(buf, name.as_str());
+        }
+        if let Some(arn) = &self.stream_arn {
+            buf.extend_from_slice(b",\"StreamARN\":");
+            json::write_string(buf, arn.as_str());
+        }
+        if let Some(dry_run) = self.dry_run {
+            buf.extend_from_slice(b",\"DryRun\":");
+            buf.extend_from_slice(if dry_run { b"true" } else { b"false" });
+        }
+        buf.push(b'}');
+    }
+}
+
+/// The length of one entry's JSON object, and whether its partition key needs no escaping.
+pub(super) fn entry_json_len(
+    data: &[u8],
+    partition_key: Option<&PartitionKey<'_>>,
+    explicit_hash_key: Option<&str>,
+) -> (usize, bool) {
+    // `{"Data":` and `}`.
+    let mut len = b"{\"Data\":}".len() + json::base64_string_len(data);
+    if let Some(text) = explicit_hash_key {
+        // Digits only: no escaping.
+        len += b",\"ExplicitHashKey\":\"\"".len() + text.len();
+    }
+    let mut plain_key = true;
+    if let Some(key) = partition_key {
+        let key_len = json::string_len(key.as_str());
+        plain_key = key_len == key.utf8_len() + 2;
+        len += b",\"PartitionKey\":".len() + key_len;
+    }
+    (len, plain_key)
+}
+
+/// Appends one entry's JSON object: `Data`, `ExplicitHashKey`, `PartitionKey`, as the SDKs
+/// order them.
+fn append_entry(buf: &mut Vec<u8>, entry: &ValidatedEntry<'_>) {
+    buf.extend_from_slice(b"{\"Data\":");
+    json::write_base64_string(buf, &entry.data);
+    if let Some((_, text)) = &entry.explicit_hash_key {
+        buf.extend_from_slice(b",\"ExplicitHashKey\":\"");
+        buf.extend_from_slice(text.as_bytes());
+        buf.push(b'"');
+    }
+    if let Some(key) = &entry.partition_key {
+        if entry.plain_key {
+            // Checked when the entry was: nothing to escape.
+            buf.extend_from_slice(b",\"PartitionKey\":\"");
+            buf.extend_from_slice(key.as_str().as_bytes());
+            buf.extend_from_slice(b"\"}");
+            return;
+        }
+        buf.extend_from_slice(b",\"PartitionKey\":");
+        json::write_string(buf, key.as_str());
+    }
+    buf.push(b'}');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{PutRecordsEntry, RecordDistribution};
+
+    #[test]
+    fn body_len_is_exact_with_every_member_set() {
+        let input = PutRecordsInput::builder()
+            .stream_name("s")
+            .stream_arn("arn:aws:kinesis:us-east-1:123456789012:stream/s\"q")
+            .dry_run(true)
+            .entry(PutRecordsEntry::new(vec![1, 2], "k\n\u{1}é").with_explicit_hash_key("17"))
+            .entry_parts(&b""[..], "x")
+            .build()
+            .unwrap();
+        let request = input.to_http_request(&Endpoint::regional("us-east-1").unwrap());
+        assert_eq!(request.body().len(), input.body_len());
+        assert_eq!(request.body().capacity(), request.body().len());
+        let v: serde_json::Value = serde_json::from_slice(request.body()).unwrap();
+        assert_eq!(v["Records"][0]["ExplicitHashKey"], "17");
+        assert_eq!(v["Records"][0]["PartitionKey"], "k\n\u{1}é");
+        assert_eq!(v["DryRun"], true);
+    }
+
+    #[test]
+    fn keyless_auto_entry_has_no_partition_key() {
+        let input = PutRecordsInput::builder()
+            .stream_name("s")
+            .record_distribution(RecordDistribution::Auto)
+            .entry(PutRecordsEntry::keyless(&b"abc"[..]))
+            .build()
+            .unwrap();
+        let mut buf = Vec::new();
+        input.write_body(&mut buf);
+        assert_eq!(buf, br#"{"Records":[{"Data":"YWJj"}],"StreamName":"s"}"#);
+        assert_eq!(buf.len(), input.body_len());
+    }
+}

@@ -1,0 +1,445 @@
+//! Reading a `PutRecords` response: one result per entry, in request order, or a whole-request
+//! error through the shared error core.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use http::{HeaderMap, Response, StatusCode};
+use serde::Deserialize;
+
+use super::input::PutRecordsInput;
+use crate::error::{self, MalformedResponse, PutRecordError, RetryClass};
+use crate::error_body;
+use crate::response::{self, EncryptionType};
+
+/// The outcome of one entry of a `PutRecords` request: a success with the shard id and sequence
+/// number, or a failure with an error code and, usually, a message (Kinesis API reference,
+/// `PutRecordsResultEntry`).
+///
+/// Owns its text, so it outlives the response it was parsed from.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct EntryResult {
+    /// Shard id then sequence number, or error code then message, back to back: one
+    /// allocation per result.
+    text: Box<str>,
+    split: usize,
+    outcome: Outcome,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Outcome {
+    Success,
+    Failure {
+        retry_class: RetryClass,
+        has_message: bool,
+    },
+}
+
+impl EntryResult {
+    /// A success: the record is stored in `shard_id` under `sequence_number`.
+    pub fn success(shard_id: &str, sequence_number: &str) -> EntryResult {
+        EntryResult {
+            text: [shard_id, sequence_number].concat().into_boxed_str(),
+            split: shard_id.len(),
+            outcome: Outcome::Success,
+        }
+    }
+
+    /// A failure with `error_code` (for example `ProvisionedThroughputExceededException` or
+    /// `InternalFailure`) and an optional message; its [`retry_class`](Self::retry_class) comes
+    /// from the code.
+    pub fn failure(error_code: &str, error_message: Option<&str>) -> EntryResult {
+        EntryResult {
+            text: [error_code, error_message.unwrap_or_default()]
+                .concat()
+                .into_boxed_str(),
+            split: error_code.len(),
+            outcome: Outcome::Failure {
+                retry_class: entry_retry_class(error_code),
+                has_message: error_message.is_some(),
+            },
+        }
+    }
+
+    /// Whether the record was stored.
+    pub fn is_success(&self) -> bool {
+        self.outcome == Outcome::Success
+    }
+
+    fn first(&self) -> &str {
+        self.text.get(..self.split).unwrap_or_default()
+    }
+
+    fn second(&self) -> &str {
+        self.text.get(self.split..).unwrap_or_default()
+    }
+
+    /// The shard that stored the record, e.g. `shardId-000000000001`; `None` for a failure.
+    pub fn shard_id(&self) -> Option<&str> {
+        self.is_success().then(|| self.first())
+    }
+
+    /// The record's sequence number (1 to 129 decimal digits, kept as text); `None` for a
+    /// failure.
+    pub fn sequence_number(&self) -> Option<&str> {
+        self.is_success().then(|| self.second())
+    }
+
+    /// The error code of a failure: `ProvisionedThroughputExceededException` or
+    /// `InternalFailure` per the API reference, or another code as received; `None` for a
+    /// success.
+    pub fn error_code(&self) -> Option<&str> {
+        (!self.is_success()).then(|| self.first())
+    }
+
+    /// The error message of a failure, e.g. `Rate exceeded for shard shardId-000000000001 in
+    /// stream exampleStreamName under account 111111111111.`; `None` for a success or when the
+    /// service sent none.
+    pub fn error_message(&self) -> Option<&str> {
+        match self.outcome {
+            Outcome::Failure {
+                has_message: true, ..
+            } => Some(self.second()),
+            _ => None,
+        }
+    }
+
+    /// How a failure may be retried: [`RetryClass::Throttling`] for
+    /// `ProvisionedThroughputExceededException` (and the other throttling codes the shared
+    /// classifier knows), [`RetryClass::Transient`] for `InternalFailure`,
+    /// [`RetryClass::None`] for any other code. `None` for a success.
+    pub fn retry_class(&self) -> Option<RetryClass> {
+        match self.outcome {
+            Outcome::Success => None,
+            Outcome::Failure { retry_class, .. } => Some(retry_class),
+        }
+    }
+
+    /// Whether this is a failure worth retrying (throttling or transient).
+    pub fn is_retryable(&self) -> bool {
+        self.retry_class().is_some_and(RetryClass::is_retryable)
+    }
+}
+
+impl fmt::Debug for EntryResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.outcome {
+            Outcome::Success => f
+                .debug_struct("Success")
+                .field("shard_id", &self.first())
+                .field("sequence_number", &self.second())
+                .finish(),
+            Outcome::Failure { retry_class, .. } => f
+                .debug_struct("Failure")
+                .field("error_code", &self.first())
+                .field("error_message", &self.error_message())
+                .field("retry_class", &retry_class)
+                .finish(),
+        }
+    }
+}
+
+/// The class of an entry's error code, by the shared classifier of whole-request errors. An
+/// entry's failure comes inside a 200 response, so only the code decides.
+fn entry_retry_class(code: &str) -> RetryClass {
+    error_body::retry_class(Some(code), StatusCode::OK)
+}
+
+/// A `PutRecords` response read: one [`EntryResult`] per entry of the request, in request order
+/// ("the response Records array includes both successfully and unsuccessfully processed
+/// records ... in the same order as the request", Kinesis API reference, PutRecords).
+///
+/// Owns its strings, so it outlives the response it was parsed from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PutRecordsOutput {
+    records: Vec<EntryResult>,
+    failed_record_count: usize,
+    encryption_type: Option<EncryptionType>,
+    request_id: Option<String>,
+}
+
+impl PutRecordsOutput {
+    /// One result per entry, in request order.
+    pub fn records(&self) -> &[EntryResult] {
+        &self.records
+    }
+
+    /// The results, owned.
+    pub fn into_records(self) -> Vec<EntryResult> {
+        self.records
+    }
+
+    /// The number of entries that failed (`FailedRecordCount`; checked against the results, and
+    /// counted from them when the service left it out). 0 when every record was stored.
+    pub fn failed_record_count(&self) -> usize {
+        self.failed_record_count
+    }
+
+    /// The encryption applied to the records, when the response said.
+    pub fn encryption_type(&self) -> Option<&EncryptionType> {
+        self.encryption_type.as_ref()
+    }
+
+    /// The request id AWS assigned (the `x-amzn-RequestId` header, else `x-amz-request-id`), if
+    /// the response carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
+
+/// The errors a whole `PutRecords` request can get: the API model declares the same errors for
+/// `PutRecords` as for `PutRecord` (Kinesis API reference, PutRecords, "Errors"), so both share one
+/// type. For `PutRecords`, [`Malformed`](PutRecordError::Malformed) also covers a result that is
+/// neither a success nor a failure, a result count that differs from the entry count, and a
+/// `FailedRecordCount` that disagrees with the results.
+pub type PutRecordsError = PutRecordError;
+
+/// Reads a `PutRecords` response to `input`.
+///
+/// Any 2xx status is success: the body must be a JSON object with `Records`, one result per
+/// entry of `input` in request order, each either a success (`ShardId` matching
+/// `[a-zA-Z0-9_.-]{1,128}` and `SequenceNumber` of 1 to 129 digits) or a failure (a non-empty
+/// `ErrorCode`, and an `ErrorMessage` that may be absent), never both nor neither. A
+/// `FailedRecordCount` (0 or more) must equal the number of failures; when absent it is counted.
+/// `EncryptionType` is optional. Members may come in any order, unknown members are ignored and
+/// `null` counts as absent. Anything else gives [`PutRecordsError::Malformed`].
+///
+/// Any other status is a whole-request error, picked by its code; see [`PutRecordsError`].
+///
+/// The body is parsed in place: strings are borrowed from it unless they hold escapes.
+/// Never panics, whatever the status, headers and body.
+///
+/// ```
+/// use kinesis_proto::{PutRecordsInput, RetryClass, parse_put_records_response};
+/// let batch = PutRecordsInput::builder()
+///     .stream_name("orders")
+///     .entry_parts(&b"a"[..], "k1")
+///     .entry_parts(&b"b"[..], "k2")
+///     .build()?;
+/// let response = http::Response::builder().status(200).body(
+///     r#"{"FailedRecordCount":1,"Records":[
+///         {"ShardId":"shardId-000000000000","SequenceNumber":"4954"},
+///         {"ErrorCode":"ProvisionedThroughputExceededException","ErrorMessage":"Rate exceeded"}]}"#,
+/// )?;
+/// let output = parse_put_records_response(&batch, &response)?;
+/// assert_eq!(output.failed_record_count(), 1);
+/// assert_eq!(output.records()[0].shard_id(), Some("shardId-000000000000"));
+/// assert_eq!(output.records()[1].retry_class(), Some(RetryClass::Throttling));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// Every variant of [`PutRecordsError`].
+pub fn parse_put_records_response<B: AsRef<[u8]>>(
+    input: &PutRecordsInput<'_>,
+    response: &Response<B>,
+) -> Result<PutRecordsOutput, PutRecordsError> {
+    parse(
+        input.len(),
+        response.status(),
+        response.headers(),
+        response.body().as_ref(),
+    )
+}
+
+fn parse(
+    entries: usize,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<PutRecordsOutput, PutRecordsError> {
+    if !error::is_success(status) {
+        let err = error::parse_service_error(status, headers, body);
+        return Err(PutRecordError::from_service_error(err));
+    }
+    parse_success(entries, headers, body).map_err(|reason| {
+        PutRecordError::Malformed(MalformedResponse::new(status, headers, reason, body))
+    })
+}
+
+/// The body's members, borrowed from it unless they hold escapes; `None` is absent or `null`.
+#[derive(Deserialize)]
+struct Body<'a> {
+    #[serde(rename = "FailedRecordCount", default)]
+    failed_record_count: Option<u64>,
+    #[serde(rename = "Records", borrow, default)]
+    records: Option<Vec<ResultEntry<'a>>>,
+    #[serde(rename = "EncryptionType", borrow, default)]
+    encryption_type: Option<Cow<'a, str>>,
+}
+
+/// One `PutRecordsResultEntry`.
+#[derive(Deserialize)]
+struct ResultEntry<'a> {
+    #[serde(rename = "ShardId", borrow, default)]
+    shard_id: Option<Cow<'a, str>>,
+    #[serde(rename = "SequenceNumber", borrow, default)]
+    sequence_number: Option<Cow<'a, str>>,
+    #[serde(rename = "ErrorCode", borrow, default)]
+    error_code: Option<Cow<'a, str>>,
+    #[serde(rename = "ErrorMessage", borrow, default)]
+    error_message: Option<Cow<'a, str>>,
+}
+
+/// Reads a 2xx body for a request of `entries` entries; the error is the reason it was
+/// rejected.
+fn parse_success(
+    entries: usize,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<PutRecordsOutput, Cow<'static, str>> {
+    let parsed: Body<'_> = serde_json::from_slice(body).map_err(|err| {
+        if body.trim_ascii().is_empty() {
+            Cow::Borrowed("the body is empty")
+        } else {
+            Cow::Owned(format!("invalid JSON: {err}"))
+        }
+    })?;
+    let raw = parsed
+        .records
+        .ok_or(Cow::Borrowed("required member `Records` is missing"))?;
+    if raw.len() != entries {
+        return Err(Cow::Owned(format!(
+            "`Records` has {} results for a request of {entries} entries",
+            raw.len()
+        )));
+    }
+    let mut records = Vec::with_capacity(raw.len());
+    let mut failed = 0usize;
+    for (i, entry) in raw.into_iter().enumerate() {
+        let result =
+            entry_result(entry).map_err(|why| Cow::Owned(format!("`Records[{i}]` {why}")))?;
+        if !result.is_success() {
+            failed += 1;
+        }
+        records.push(result);
+    }
+    if let Some(stated) = parsed.failed_record_count
+        && usize::try_from(stated).ok() != Some(failed)
+    {
+        return Err(Cow::Owned(format!(
+            "`FailedRecordCount` is {stated} but {failed} results are failures"
+        )));
+    }
+    let encryption_type = parsed.encryption_type.map(|e| match &*e {
+        "KMS" => EncryptionType::Kms,
+        "NONE" => EncryptionType::None,
+        other => EncryptionType::Unknown(other.to_owned()),
+    });
+    Ok(PutRecordsOutput {
+        records,
+        failed_record_count: failed,
+        encryption_type,
+        request_id: error::request_id(headers).map(str::to_owned),
+    })
+}
+
+/// One result, or why it is neither a success nor a failure.
+fn entry_result(entry: ResultEntry<'_>) -> Result<EntryResult, &'static str> {
+    let has_success = entry.shard_id.is_some() || entry.sequence_number.is_some();
+    let has_error = entry.error_code.is_some() || entry.error_message.is_some();
+    match (has_success, has_error) {
+        (true, true) => Err("has both success members and error members"),
+        (false, false) => Err("is neither a success nor a failure"),
+        (true, false) => {
+            let shard_id = entry.shard_id.ok_or("is a success without a `ShardId`")?;
+            let sequence_number = entry
+                .sequence_number
+                .ok_or("is a success without a `SequenceNumber`")?;
+            if !response::is_valid_shard_id(shard_id.as_bytes()) {
+                return Err("has a `ShardId` that does not match [a-zA-Z0-9_.-]{1,128}");
+            }
+            if !response::is_valid_sequence_number(sequence_number.as_bytes()) {
+                return Err("has a `SequenceNumber` that is not 1 to 129 decimal digits");
+            }
+            Ok(EntryResult::success(&shard_id, &sequence_number))
+        }
+        (false, true) => {
+            let code = entry
+                .error_code
+                .ok_or("has an `ErrorMessage` without an `ErrorCode`")?;
+            if code.is_empty() {
+                return Err("has an empty `ErrorCode`");
+            }
+            Ok(EntryResult::failure(&code, entry.error_message.as_deref()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(entries: usize, body: &str) -> Result<PutRecordsOutput, Cow<'static, str>> {
+        parse_success(entries, &HeaderMap::new(), body.as_bytes())
+    }
+
+    #[test]
+    fn success_and_failure_results_in_order() {
+        let out = parse_ok(
+            2,
+            r#"{"FailedRecordCount":1,"Records":[{"ErrorCode":"InternalFailure","ErrorMessage":"x"},{"ShardId":"shardId-1","SequenceNumber":"12"}],"EncryptionType":"KMS"}"#,
+        )
+        .unwrap();
+        assert_eq!(out.records()[0].error_code(), Some("InternalFailure"));
+        assert_eq!(out.records()[0].retry_class(), Some(RetryClass::Transient));
+        assert_eq!(out.records()[1].sequence_number(), Some("12"));
+        assert_eq!(out.encryption_type(), Some(&EncryptionType::Kms));
+    }
+
+    #[test]
+    fn ambiguous_entries_are_malformed() {
+        for (body, why) in [
+            (r#"{"Records":[{}]}"#, "neither"),
+            (
+                r#"{"Records":[{"ShardId":"s"}]}"#,
+                "without a `SequenceNumber`",
+            ),
+            (
+                r#"{"Records":[{"SequenceNumber":"1"}]}"#,
+                "without a `ShardId`",
+            ),
+            (
+                r#"{"Records":[{"ShardId":"s","SequenceNumber":"1","ErrorCode":"X"}]}"#,
+                "both",
+            ),
+            (
+                r#"{"Records":[{"ShardId":"s","SequenceNumber":"1","ErrorMessage":"m"}]}"#,
+                "both",
+            ),
+            (r#"{"Records":[{"ErrorCode":""}]}"#, "empty"),
+            (
+                r#"{"Records":[{"ErrorMessage":"m"}]}"#,
+                "without an `ErrorCode`",
+            ),
+            (
+                r#"{"Records":[{"ShardId":null,"ErrorCode":null}]}"#,
+                "neither",
+            ),
+            (
+                r#"{"Records":[{"ShardId":"s","SequenceNumber":"x"}]}"#,
+                "SequenceNumber",
+            ),
+            (
+                r#"{"Records":[{"ShardId":"s s","SequenceNumber":"1"}]}"#,
+                "ShardId",
+            ),
+        ] {
+            let err = parse_ok(1, body).unwrap_err();
+            assert!(err.contains(why), "{body}: {err}");
+        }
+    }
+
+    #[test]
+    fn escaped_members_are_decoded() {
+        let out = parse_ok(
+            1,
+            r#"{"Records":[{"ErrorCode":"Internal\u0046ailure","ErrorMessage":"a\"b"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(out.records()[0].error_code(), Some("InternalFailure"));
+        assert_eq!(out.records()[0].error_message(), Some("a\"b"));
+        assert_eq!(out.failed_record_count(), 1);
+    }
+}
