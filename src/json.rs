@@ -14,11 +14,6 @@ use base64::engine::simd::Simd;
 /// has (AVX2 or NEON, detected once), else the scalar engine; every engine writes the same bytes.
 static BASE64: LazyLock<Simd> = LazyLock::new(|| Simd::standard(PAD));
 
-/// Input bytes encoded per step: a multiple of 3, so that only the last step can pad.
-const BASE64_STEP_IN: usize = 3 * 1024;
-/// Output bytes per full step.
-const BASE64_STEP_OUT: usize = BASE64_STEP_IN / 3 * 4;
-
 /// What each byte becomes inside a JSON string: 0 = itself, a letter = `\` + that letter,
 /// `u` = `\u00xx`.
 static ESCAPE: [u8; 256] = {
@@ -91,24 +86,14 @@ pub(crate) fn base64_string_len(data: &[u8]) -> usize {
 /// included. Base64 needs no JSON escaping.
 pub(crate) fn write_base64_string(out: &mut Vec<u8>, data: &[u8]) {
     out.push(b'"');
-    if data.len() <= BASE64_STEP_IN {
-        // Small data: zero-fill the few bytes in place and encode into them.
-        let start = out.len();
-        out.resize(start + base64_string_len(data) - 2, 0);
-        // The slice is exactly the encoded length, which `encode_slice` accepts.
-        let written = BASE64.encode_slice(data, &mut out[start..]).unwrap_or(0);
-        debug_assert_eq!(start + written, out.len());
-    } else {
-        // Large data: encode through a stack buffer that stays in L1 and append it, so that
-        // every output byte is written once (zero-filling the destination first would write
-        // it twice).
-        let mut step = [0u8; BASE64_STEP_OUT];
-        for chunk in data.chunks(BASE64_STEP_IN) {
-            // `step` holds the encoding of any chunk of at most BASE64_STEP_IN bytes.
-            let written = BASE64.encode_slice(chunk, &mut step).unwrap_or(0);
-            out.extend_from_slice(&step[..written]);
-        }
-    }
+    // Zero-fill the encoded length in place, then encode into it. Measured against encoding
+    // through a small stack buffer and appending it, this is faster at every size: the fill
+    // runs at memory speed and leaves the lines in cache for the encoder.
+    let start = out.len();
+    out.resize(start + base64_string_len(data) - 2, 0);
+    // The slice is exactly the encoded length, which `encode_slice` accepts.
+    let written = BASE64.encode_slice(data, &mut out[start..]).unwrap_or(0);
+    debug_assert_eq!(start + written, out.len());
     out.push(b'"');
 }
 
