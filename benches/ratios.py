@@ -4,8 +4,8 @@
 Usage: cargo bench [--bench NAME] && python3 benches/ratios.py [target/criterion]
 
 Within a group, a benchmark whose function name starts with `floor` is a floor; every other
-benchmark with the same parameter (or none) is shown with its ratio to each floor of that
-parameter. Medians come from criterion's own `estimates.json` files.
+benchmark is shown with its ratio to each floor of the same parameter, and to each floor of its
+group that has no parameter. Medians come from criterion's own `estimates.json` files.
 """
 import json
 import os
@@ -35,6 +35,9 @@ print(f"| group | parameter | benchmark | median | ratio to floor |")
 print(f"|---|---|---|---|---|")
 for (group, param), functions in sorted(rows.items()):
     floors = {name: ns for name, ns in functions.items() if name.startswith("floor")}
+    if param:
+        shared = rows.get((group, ""), {})
+        floors.update({n: ns for n, ns in shared.items() if n.startswith("floor")})
     for name, ns in sorted(functions.items(), key=lambda kv: (not kv[0].startswith("floor"), kv[0])):
         if name.startswith("floor"):
             ratio = "floor"

@@ -68,7 +68,7 @@ fn hash_key(c: &mut Criterion) {
     for len in [1usize, 16, 64, 256] {
         let keys = keys(len, &mut rng);
         group.throughput(Throughput::Bytes(len as u64));
-        group.bench_function(BenchmarkId::new("md5", len), |b| {
+        group.bench_function(BenchmarkId::new("floor_md5", len), |b| {
             let mut i = 0;
             b.iter(|| {
                 i = (i + 1) % KEYS;
@@ -93,7 +93,7 @@ fn shard_for(c: &mut Criterion) {
     let keys = keys(16, &mut rng);
     let mut group = c.benchmark_group("shard_for");
     group.throughput(Throughput::Elements(1));
-    group.bench_function("md5_16B", |b| {
+    group.bench_function("floor_md5_16B", |b| {
         let mut i = 0;
         b.iter(|| {
             i = (i + 1) % KEYS;
