@@ -268,7 +268,7 @@ pub enum ShardMapError {
 /// `[0, 2^128-1]` exactly once, so that every hash key has exactly one shard.
 ///
 /// Lookups ([`shard_for`](Self::shard_for)) never fail and never allocate: a table indexed by
-/// the key's top bits (two to four entries per shard) answers almost every key with one
+/// the key's top bits (four to eight 8-byte entries per shard) answers almost every key with one
 /// comparison and no key-dependent branch; a binary search over a flat array of range starts
 /// handles the few buckets where several shards start.
 ///
@@ -293,32 +293,24 @@ pub struct ShardMap {
     bits: u32,
 }
 
-/// What a lookup needs to know about one bucket of keys, in one 16-byte entry so that a lookup
-/// reads one cache line before the shard itself.
+/// What a lookup needs to know about one bucket of keys, in 8 bytes so that the table of a map
+/// of 10,000 shards (256 KiB) stays in a core's L2 cache beside the shards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Bucket {
-    /// `OneShard`/`OneBoundary`: the 64 key bits after the bucket prefix ([`ShardMap::probe`])
-    /// of the boundary (`u64::MAX` when there is none). `Crowded`: the index of the shard holding
-    /// the bucket's last key.
-    probe: u64,
-    /// The index of the shard holding the bucket's first key.
+    /// With at most one shard boundary in the bucket: the 32 key bits after the bucket prefix
+    /// ([`ShardMap::probe`]) of the boundary, or `u32::MAX` when the whole bucket is inside one
+    /// shard (a key equal to it in those bits is then compared in full, which finds the same
+    /// shard). For a crowded bucket: the index of the shard holding the bucket's last key.
+    probe: u32,
+    /// The index of the shard holding the bucket's first key, with [`CROWDED`] set when several
+    /// shards start inside the bucket (binary search).
     first: u32,
-    /// How many shard boundaries the bucket holds.
-    kind: BucketKind,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u32)]
-enum BucketKind {
-    /// The whole bucket is inside shard `first`.
-    OneShard,
-    /// Shard `first + 1` starts inside the bucket.
-    OneBoundary,
-    /// Several shards start inside the bucket: binary search.
-    Crowded,
-}
+/// The flag in [`Bucket::first`] of a bucket where several shards start.
+const CROWDED: u32 = 1 << 31;
 
-/// The bucket table never has more than 2^20 entries (16 MiB); a map gets two to four buckets
+/// The bucket table never has more than 2^20 entries (8 MiB); a map gets four to eight buckets
 /// per shard.
 const MAX_BUCKET_BITS: u32 = 20;
 
@@ -390,10 +382,11 @@ impl ShardMap {
     fn from_tiling(shards: Vec<Shard>) -> ShardMap {
         let n = shards.len();
         let starts: Vec<u128> = shards.iter().map(|s| s.range.start.get()).collect();
-        let bits = (usize::BITS - n.leading_zeros() + 1).clamp(1, MAX_BUCKET_BITS);
+        let bits = (usize::BITS - n.leading_zeros() + 2).clamp(1, MAX_BUCKET_BITS);
         let shift = 128 - bits;
         let mut buckets = Vec::new();
-        if u32::try_from(n).is_ok() {
+        // Shard indexes must leave the CROWDED bit free.
+        if n < CROWDED as usize {
             let count = 1usize << bits;
             buckets.reserve_exact(count);
             // Walk the buckets and the shards together: `i` holds the bucket's first key,
@@ -410,22 +403,19 @@ impl ShardMap {
                 while j + 1 < n && starts[j + 1] <= last_key {
                     j += 1;
                 }
-                // n fits in a u32, so do both indexes.
+                // n < 2^31, so both indexes fit in 31 bits.
                 let bucket = match j - i {
                     0 => Bucket {
-                        probe: u64::MAX,
+                        probe: u32::MAX,
                         first: i as u32,
-                        kind: BucketKind::OneShard,
                     },
                     1 => Bucket {
                         probe: Self::probe(starts[j], bits),
                         first: i as u32,
-                        kind: BucketKind::OneBoundary,
                     },
                     _ => Bucket {
-                        probe: j as u64,
-                        first: i as u32,
-                        kind: BucketKind::Crowded,
+                        probe: j as u32,
+                        first: i as u32 | CROWDED,
                     },
                 };
                 buckets.push(bucket);
@@ -439,10 +429,10 @@ impl ShardMap {
         }
     }
 
-    /// The 64 bits of `key` that follow its `bits`-bit bucket prefix.
+    /// The 32 bits of `key` that follow its `bits`-bit bucket prefix.
     #[inline]
-    fn probe(key: u128, bits: u32) -> u64 {
-        ((key << bits) >> 64) as u64
+    fn probe(key: u128, bits: u32) -> u32 {
+        ((key << bits) >> 96) as u32
     }
 
     /// `lo` plus the number of `starts[lo + 1..=hi]` that are `<= key`.
@@ -475,21 +465,23 @@ impl ShardMap {
         let Some(bucket) = self.buckets.get((key >> (128 - self.bits)) as usize) else {
             return self.search(0, self.shards.len().saturating_sub(1), key);
         };
+        if bucket.first & CROWDED != 0 {
+            return self.search(
+                (bucket.first & !CROWDED) as usize,
+                bucket.probe as usize,
+                key,
+            );
+        }
         let first = bucket.first as usize;
-        match bucket.kind {
-            BucketKind::Crowded => self.search(first, bucket.probe as usize, key),
-            BucketKind::OneShard | BucketKind::OneBoundary => {
-                let probe = Self::probe(key, self.bits);
-                if probe == bucket.probe {
-                    // Equal in the 64 bits compared (about never for a hash): compare in full.
-                    let hi = first + usize::from(bucket.kind == BucketKind::OneBoundary);
-                    self.search(first, hi, key)
-                } else {
-                    // No branch depends on the key here, so no mispredict can flush the hashing
-                    // of the next record. With one shard `probe` is `u64::MAX`: never above.
-                    first + usize::from(probe > bucket.probe)
-                }
-            }
+        let probe = Self::probe(key, self.bits);
+        if probe == bucket.probe {
+            // Equal in the 32 bits compared (rare for a hash): compare in full. For a bucket
+            // inside one shard, `starts[first + 1]` lies beyond the bucket, so this finds `first`.
+            self.search(first, first + 1, key)
+        } else {
+            // No branch depends on the key here, so no mispredict can flush the hashing of the
+            // next record. For a bucket inside one shard `probe` is `u32::MAX`: never above.
+            first + usize::from(probe > bucket.probe)
         }
     }
 
@@ -618,8 +610,11 @@ mod tests {
             Shard::new("b", range(cut, u128::MAX)),
         ])
         .unwrap();
-        let kinds: Vec<BucketKind> = map.buckets.iter().map(|b| b.kind).collect();
-        assert!(kinds.contains(&BucketKind::OneBoundary), "{kinds:?}");
+        // The boundary's bucket compares the 32 bits after the prefix, which are equal for
+        // `cut` and its neighbours: those keys take the full comparison.
+        let boundary = map.buckets[(cut >> (128 - map.bits)) as usize];
+        assert_eq!(boundary.first & CROWDED, 0, "{boundary:?}");
+        assert_eq!(boundary.probe, ShardMap::probe(cut, map.bits));
         for key in [cut - 5, cut - 1, cut, cut + 1, cut + 2, u128::MAX] {
             assert_eq!(
                 map.shard_index(HashKey::new(key)),
@@ -627,8 +622,11 @@ mod tests {
                 "{key}"
             );
         }
-        // A one-shard bucket whose keys reach the all-ones probe.
+        // A one-shard bucket whose keys reach the all-ones probe, in the first and the last
+        // bucket.
         assert_eq!(map.shard_index(HashKey::new(cut - 6)), 0);
+        assert_eq!(map.shard_index(HashKey::new((1u128 << 127) - 1)), 0);
+        assert_eq!(map.shard_index(HashKey::MAX), 1);
         let full = ShardMap::even(1).unwrap();
         assert_eq!(full.shard_index(HashKey::MAX), 0);
     }
