@@ -12,6 +12,7 @@ use crate::endpoint::Endpoint;
 use crate::input::PutRecordInput;
 use crate::json;
 use crate::limits::EXPLICIT_HASH_KEY_MAX_DIGITS;
+use crate::stream::StreamArn;
 
 /// The `content-type` of every Kinesis request: the awsJson1_1 media type, without parameters.
 pub const AWS_JSON_CONTENT_TYPE: &str = "application/x-amz-json-1.1";
@@ -49,6 +50,26 @@ pub(crate) fn aws_json_request(
     request
 }
 
+/// Length of the members both `PutRecord` and `PutRecords` bodies end with, in the order the
+/// official SDKs write them: `,"StreamARN":..` and `,"DryRun":..`, each when set.
+pub(crate) fn stream_tail_len(arn: Option<&StreamArn>, dry_run: Option<bool>) -> usize {
+    arn.map_or(0, |arn| {
+        b",\"StreamARN\":".len() + json::string_len(arn.as_str())
+    }) + dry_run.map_or(0, |d| b",\"DryRun\":".len() + if d { 4 } else { 5 })
+}
+
+/// Appends the members of [`stream_tail_len`].
+pub(crate) fn write_stream_tail(buf: &mut Vec<u8>, arn: Option<&StreamArn>, dry_run: Option<bool>) {
+    if let Some(arn) = arn {
+        buf.extend_from_slice(b",\"StreamARN\":");
+        json::write_string(buf, arn.as_str());
+    }
+    if let Some(dry_run) = dry_run {
+        buf.extend_from_slice(b",\"DryRun\":");
+        buf.extend_from_slice(if dry_run { b"true" } else { b"false" });
+    }
+}
+
 impl PutRecordInput<'_> {
     /// The exact HTTP request: `POST` to the endpoint's absolute URI, with `content-type`,
     /// `x-amz-target`, `content-length` and `host`, and the compact JSON body. Members are
@@ -67,7 +88,7 @@ impl PutRecordInput<'_> {
 
     /// The body's length in bytes, as `content-length` states it.
     pub fn body_len(&self) -> usize {
-        let mut len = b"{\"StreamName\":".len() - b"\"StreamName\":".len() + 1; // `{` and `}`
+        let mut len = 2; // `{` and `}`
         if let Some(name) = &self.stream_name {
             len += b"\"StreamName\":,".len() + json::string_len(name.as_str());
         }
@@ -82,13 +103,7 @@ impl PutRecordInput<'_> {
         if let Some(seq) = &self.sequence_number_for_ordering {
             len += b",\"SequenceNumberForOrdering\":".len() + json::string_len(seq.as_str());
         }
-        if let Some(arn) = &self.stream_arn {
-            len += b",\"StreamARN\":".len() + json::string_len(arn.as_str());
-        }
-        if let Some(dry_run) = self.dry_run {
-            len += b",\"DryRun\":".len() + if dry_run { 4 } else { 5 };
-        }
-        len
+        len + stream_tail_len(self.stream_arn.as_ref(), self.dry_run)
     }
 
     /// Writes the body into `buf`, replacing its contents and reusing its capacity: the
@@ -126,14 +141,7 @@ impl PutRecordInput<'_> {
             buf.extend_from_slice(b",\"SequenceNumberForOrdering\":");
             json::write_string(buf, seq.as_str());
         }
-        if let Some(arn) = &self.stream_arn {
-            buf.extend_from_slice(b",\"StreamARN\":");
-            json::write_string(buf, arn.as_str());
-        }
-        if let Some(dry_run) = self.dry_run {
-            buf.extend_from_slice(b",\"DryRun\":");
-            buf.extend_from_slice(if dry_run { b"true" } else { b"false" });
-        }
+        write_stream_tail(buf, self.stream_arn.as_ref(), self.dry_run);
         buf.push(b'}');
     }
 }

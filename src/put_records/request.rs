@@ -6,7 +6,7 @@ use super::input::{PutRecordsInput, ValidatedEntry};
 use crate::endpoint::Endpoint;
 use crate::json;
 use crate::partition_key::PartitionKey;
-use crate::request::aws_json_request;
+use crate::request::{aws_json_request, stream_tail_len, write_stream_tail};
 
 /// The `x-amz-target` value of `PutRecords`: the service's target prefix `Kinesis_20131202` and
 /// the operation name.
@@ -38,13 +38,7 @@ impl PutRecordsInput<'_> {
         if let Some(name) = &self.stream_name {
             len += b",\"StreamName\":".len() + json::string_len(name.as_str());
         }
-        if let Some(arn) = &self.stream_arn {
-            len += b",\"StreamARN\":".len() + json::string_len(arn.as_str());
-        }
-        if let Some(dry_run) = self.dry_run {
-            len += b",\"DryRun\":".len() + if dry_run { 4 } else { 5 };
-        }
-        len
+        len + stream_tail_len(self.stream_arn.as_ref(), self.dry_run)
     }
 
     /// Writes the body into `buf`, replacing its contents and reusing its capacity: the
@@ -73,14 +67,7 @@ impl PutRecordsInput<'_> {
             buf.extend_from_slice(b",\"StreamName\":");
             json::write_string(buf, name.as_str());
         }
-        if let Some(arn) = &self.stream_arn {
-            buf.extend_from_slice(b",\"StreamARN\":");
-            json::write_string(buf, arn.as_str());
-        }
-        if let Some(dry_run) = self.dry_run {
-            buf.extend_from_slice(b",\"DryRun\":");
-            buf.extend_from_slice(if dry_run { b"true" } else { b"false" });
-        }
+        write_stream_tail(buf, self.stream_arn.as_ref(), self.dry_run);
         buf.push(b'}');
     }
 }
