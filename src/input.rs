@@ -159,12 +159,12 @@ pub(crate) fn record_size(data: &[u8], key: Option<&PartitionKey<'_>>) -> usize 
 /// `explicitHashKey`, `sequenceNumberForOrdering`, then the record size.
 #[derive(Clone)]
 pub struct PutRecordInputBuilder<'a> {
-    stream_name: Option<Result<StreamName, InvalidInput>>,
-    stream_arn: Option<Result<StreamArn, InvalidInput>>,
-    partition_key: Option<Result<PartitionKey<'a>, InvalidInput>>,
+    stream_name: Pending<StreamName>,
+    stream_arn: Pending<StreamArn>,
+    partition_key: Pending<PartitionKey<'a>>,
     data: Option<Cow<'a, [u8]>>,
-    explicit_hash_key: Option<Result<HashKey, InvalidInput>>,
-    sequence_number_for_ordering: Option<Result<SequenceNumber<'a>, InvalidInput>>,
+    explicit_hash_key: Pending<HashKey>,
+    sequence_number_for_ordering: Pending<SequenceNumber<'a>>,
     dry_run: Option<bool>,
     distribution: RecordDistribution,
     max_record_size: usize,
@@ -209,12 +209,21 @@ impl fmt::Debug for PutRecordInputBuilder<'_> {
 }
 
 /// Converts a setter's argument, keeping a conversion error for `build` to report.
-fn convert<T, V>(value: V) -> Result<T, InvalidInput>
+fn convert<T, V>(value: V) -> Result<T, Box<InvalidInput>>
 where
     V: TryInto<T>,
     V::Error: Into<InvalidInput>,
 {
-    value.try_into().map_err(Into::into)
+    value.try_into().map_err(|e| Box::new(e.into()))
+}
+
+/// A setter's value, converted when it was set, or the reason it was refused, reported by
+/// `build()`. The error is boxed so that the builder, which every setter moves, stays small.
+type Pending<T> = Option<Result<T, Box<InvalidInput>>>;
+
+/// Takes a pending value out, or its error.
+fn take<T>(pending: Pending<T>) -> Result<Option<T>, InvalidInput> {
+    pending.transpose().map_err(|e| *e)
 }
 
 impl<'a> PutRecordInputBuilder<'a> {
@@ -304,12 +313,12 @@ impl<'a> PutRecordInputBuilder<'a> {
     /// for the order).
     pub fn build(self) -> Result<PutRecordInput<'a>, InvalidInput> {
         check_max_record_size(self.max_record_size)?;
-        let stream_name = self.stream_name.transpose()?;
-        let stream_arn = self.stream_arn.transpose()?;
+        let stream_name = take(self.stream_name)?;
+        let stream_arn = take(self.stream_arn)?;
         if stream_name.is_none() && stream_arn.is_none() {
             return Err(InvalidInput::new(Field::StreamName, Rule::Missing));
         }
-        let partition_key = self.partition_key.transpose()?;
+        let partition_key = take(self.partition_key)?;
         let auto = self.distribution == RecordDistribution::Auto;
         if partition_key.is_none() && !auto {
             return Err(InvalidInput::new(Field::PartitionKey, Rule::Missing));
@@ -317,14 +326,14 @@ impl<'a> PutRecordInputBuilder<'a> {
         let data = self
             .data
             .ok_or(InvalidInput::new(Field::Data, Rule::Missing))?;
-        let explicit_hash_key = self.explicit_hash_key.transpose()?;
+        let explicit_hash_key = take(self.explicit_hash_key)?;
         if auto && explicit_hash_key.is_some() {
             return Err(InvalidInput::new(
                 Field::ExplicitHashKey,
                 Rule::NotAllowedWithAutoDistribution,
             ));
         }
-        let sequence_number_for_ordering = self.sequence_number_for_ordering.transpose()?;
+        let sequence_number_for_ordering = take(self.sequence_number_for_ordering)?;
         if auto && sequence_number_for_ordering.is_some() {
             return Err(InvalidInput::new(
                 Field::SequenceNumberForOrdering,

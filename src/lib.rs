@@ -55,6 +55,7 @@
 mod endpoint;
 mod error;
 mod error_body;
+mod flat_json;
 mod hash_key;
 mod input;
 mod invalid_input;

@@ -25,6 +25,9 @@ use crate::stream::{StreamArn, StreamName};
 
 /// The `x-amz-target` value of `ListShards`.
 pub const LIST_SHARDS_TARGET: &str = "Kinesis_20131202.ListShards";
+/// The `x-amz-target` value, checked at compile time.
+const LIST_SHARDS_TARGET_VALUE: http::HeaderValue =
+    http::HeaderValue::from_static(LIST_SHARDS_TARGET);
 /// The largest `MaxResults` of a `ListShards` request (and the smallest is 1).
 pub const LIST_SHARDS_MAX_RESULTS: u32 = 10_000;
 /// Longest `NextToken` (`NextToken`, "Maximum length of 1048576").
@@ -264,7 +267,7 @@ impl ListShardsInput {
     /// `StreamCreationTimestamp`, `ShardFilter` (`Type`, `ShardId`, `Timestamp`), `StreamARN`.
     /// Timestamps are epoch seconds, with up to three decimals.
     pub fn to_http_request(&self, endpoint: &Endpoint) -> Request<Vec<u8>> {
-        aws_json_request(endpoint, LIST_SHARDS_TARGET, self.body())
+        aws_json_request(endpoint, LIST_SHARDS_TARGET_VALUE, self.body())
     }
 
     /// The JSON body.
@@ -281,7 +284,7 @@ impl ListShardsInput {
         };
         if let Some(name) = &self.stream_name {
             member(&mut out, "StreamName");
-            json::write_string(&mut out, name.as_str());
+            json::write_plain_string(&mut out, name.as_bytes());
         }
         if let Some(token) = &self.next_token {
             member(&mut out, "NextToken");

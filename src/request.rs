@@ -6,7 +6,7 @@
 //! headers (`authorization`, `x-amz-date`, `x-amz-security-token`) are the signer's job.
 
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST};
-use http::{HeaderName, HeaderValue, Method, Request};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, Request};
 
 use crate::endpoint::Endpoint;
 use crate::input::PutRecordInput;
@@ -26,28 +26,68 @@ pub const SIGNING_NAME: &str = "kinesis";
 
 /// The `x-amz-target` header name, checked once at compile time.
 const X_AMZ_TARGET_NAME: HeaderName = HeaderName::from_static(X_AMZ_TARGET);
+/// The `content-type` value, checked at compile time (a `from_static` outside a constant
+/// checks every byte on each call).
+const CONTENT_TYPE_VALUE: HeaderValue = HeaderValue::from_static(AWS_JSON_CONTENT_TYPE);
+/// The `x-amz-target` value of `PutRecord`.
+pub(crate) const PUT_RECORD_TARGET_VALUE: HeaderValue = HeaderValue::from_static(PUT_RECORD_TARGET);
+
+/// The four headers of every awsJson1_1 request to an endpoint, in the order `content-type`,
+/// `x-amz-target`, `content-length`, `host`, with placeholders for the operation and the length
+/// that [`aws_json_request`] replaces. Built once per [`Endpoint`].
+pub(crate) fn header_template(host: &HeaderValue) -> HeaderMap {
+    let mut headers = HeaderMap::with_capacity(4);
+    headers.insert(CONTENT_TYPE, CONTENT_TYPE_VALUE);
+    headers.insert(X_AMZ_TARGET_NAME, PUT_RECORD_TARGET_VALUE);
+    headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
+    headers.insert(HOST, host.clone());
+    headers
+}
 
 /// Builds an awsJson1_1 `POST` with its four headers, in the order `content-type`,
 /// `x-amz-target`, `content-length`, `host`.
 pub(crate) fn aws_json_request(
     endpoint: &Endpoint,
-    target: &'static str,
+    target: HeaderValue,
     body: Vec<u8>,
 ) -> Request<Vec<u8>> {
     let len = body.len();
     let mut request = Request::new(body);
     *request.method_mut() = Method::POST;
     *request.uri_mut() = endpoint.uri().clone();
-    let headers = request.headers_mut();
-    headers.reserve(4);
-    headers.insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static(AWS_JSON_CONTENT_TYPE),
-    );
-    headers.insert(X_AMZ_TARGET_NAME, HeaderValue::from_static(target));
-    headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
-    headers.insert(HOST, endpoint.host_header().clone());
+    // Cloning the endpoint's finished map (two allocations and four cheap value clones) costs
+    // less than hashing and inserting four headers; then the two placeholders are replaced in
+    // place, by position, so the order stays the one the template was built in.
+    let mut headers = endpoint.header_template().clone();
+    let mut values = headers.values_mut().skip(1);
+    if let Some(value) = values.next() {
+        *value = target;
+    }
+    if let Some(value) = values.next() {
+        *value = content_length(len);
+    }
+    *request.headers_mut() = headers;
     request
+}
+
+/// The `content-length` value: one allocation for the digits, where `HeaderValue::from(usize)`
+/// makes two.
+fn content_length(len: usize) -> HeaderValue {
+    let mut digits = [0u8; 20]; // u64::MAX has 20 digits
+    let mut n = len as u64;
+    let mut at = digits.len();
+    while let Some(slot) = at.checked_sub(1).and_then(|i| digits.get_mut(i)) {
+        *slot = b'0' + (n % 10) as u8;
+        at -= 1;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    digits
+        .get(at..)
+        .and_then(|d| HeaderValue::from_bytes(d).ok())
+        .unwrap_or_else(|| HeaderValue::from(len))
 }
 
 /// Length of the members both `PutRecord` and `PutRecords` bodies end with, in the order the
@@ -83,14 +123,14 @@ impl PutRecordInput<'_> {
     pub fn to_http_request(&self, endpoint: &Endpoint) -> Request<Vec<u8>> {
         let mut body = Vec::with_capacity(self.body_len());
         self.append_body(&mut body);
-        aws_json_request(endpoint, PUT_RECORD_TARGET, body)
+        aws_json_request(endpoint, PUT_RECORD_TARGET_VALUE, body)
     }
 
     /// The body's length in bytes, as `content-length` states it.
     pub fn body_len(&self) -> usize {
         let mut len = 2; // `{` and `}`
         if let Some(name) = &self.stream_name {
-            len += b"\"StreamName\":,".len() + json::string_len(name.as_str());
+            len += b"\"StreamName\":,".len() + json::plain_string_len(name.as_bytes());
         }
         len += b"\"Data\":".len() + json::base64_string_len(&self.data);
         if let Some(key) = &self.partition_key {
@@ -122,7 +162,7 @@ impl PutRecordInput<'_> {
         buf.push(b'{');
         if let Some(name) = &self.stream_name {
             buf.extend_from_slice(b"\"StreamName\":");
-            json::write_string(buf, name.as_str());
+            json::write_plain_string(buf, name.as_bytes());
             buf.push(b',');
         }
         buf.extend_from_slice(b"\"Data\":");
@@ -169,6 +209,13 @@ mod tests {
         assert_eq!(req.body().len(), 74);
         assert_eq!(req.body().capacity(), req.body().len());
         assert_eq!(req.headers()["content-length"], "74");
+    }
+
+    #[test]
+    fn content_length_is_the_decimal_length() {
+        for len in [0, 1, 9, 10, 99, 100, 1_048_576, 10_485_760, usize::MAX] {
+            assert_eq!(content_length(len), HeaderValue::from(len), "{len}");
+        }
     }
 
     #[test]

@@ -188,6 +188,29 @@ struct Body<'a> {
     encryption_type: Option<Cow<'a, [u8]>>,
 }
 
+impl<'a> Body<'a> {
+    /// The fast path for the usual body, an object of plain strings: the same members the
+    /// serde_json parse below reads, in a single pass, or `None` to leave the body to it (which
+    /// also decides on a repeated member, an escape, `null` and every error).
+    fn scan(body: &'a [u8]) -> Option<Body<'a>> {
+        let mut parsed = Body::default();
+        crate::flat_json::for_each_string_member(body, |name, value| {
+            let slot = match name {
+                b"ShardId" => &mut parsed.shard_id,
+                b"SequenceNumber" => &mut parsed.sequence_number,
+                b"EncryptionType" => &mut parsed.encryption_type,
+                _ => return Some(()),
+            };
+            if slot.is_some() {
+                return None;
+            }
+            *slot = Some(Cow::Borrowed(value));
+            Some(())
+        })?;
+        Some(parsed)
+    }
+}
+
 // Written by hand rather than derived: the derived code also accepts a
 // JSON array (members by position) and goes through `Option`'s own
 // `Deserialize`; this one takes an object only, reads each member in one
@@ -340,13 +363,16 @@ impl<'de> Visitor<'de> for StringBytesVisitor {
 
 /// Reads a 2xx body; the error is the reason it was rejected.
 fn parse_success(headers: &HeaderMap, body: &[u8]) -> Result<PutRecordOutput, Cow<'static, str>> {
-    let parsed: Body<'_> = serde_json::from_slice(body).map_err(|err| {
-        if body.trim_ascii().is_empty() {
-            Cow::Borrowed("the body is empty")
-        } else {
-            Cow::Owned(format!("invalid JSON: {err}"))
-        }
-    })?;
+    let parsed = match Body::scan(body) {
+        Some(parsed) => parsed,
+        None => serde_json::from_slice(body).map_err(|err| {
+            if body.trim_ascii().is_empty() {
+                Cow::Borrowed("the body is empty")
+            } else {
+                Cow::Owned(format!("invalid JSON: {err}"))
+            }
+        })?,
+    };
 
     let shard_id = parsed
         .shard_id
@@ -446,6 +472,102 @@ pub(crate) fn is_valid_sequence_number(number: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Picks one of `common` most of the time, else one of `rare`.
+    fn mostly(common: &[&'static str], rare: &[&'static str]) -> BoxedStrategy<&'static str> {
+        prop_oneof![
+            6 => prop::sample::select(common.to_vec()),
+            1 => prop::sample::select(rare.to_vec()),
+        ]
+        .boxed()
+    }
+
+    /// Members: mostly plain ones the fast path reads, some it must leave to serde_json.
+    fn piece() -> impl Strategy<Value = String> {
+        let name = mostly(
+            &[
+                "\"ShardId\"",
+                "\"SequenceNumber\"",
+                "\"EncryptionType\"",
+                "\"Other\"",
+                "\"é\"",
+                "\"\"",
+            ],
+            &["\"Shard\\u0049d\"", "ShardId", "\"a\nb\""],
+        );
+        let value = mostly(
+            &[
+                "\"shardId-000000000001\"",
+                "\"49543463076548007577105092703039560359975228518395012686\"",
+                "\"KMS\"",
+                "\"\"",
+                "\"é/\\u0000\"",
+            ],
+            &[
+                "\"a\\\"b\"",
+                "\"é\"",
+                "null",
+                "1",
+                "{}",
+                "[\"x\"]",
+                "\"tab\there\"",
+            ],
+        );
+        let ws = mostly(&["", " "], &["\n", "\t", "\r", "  ", "\u{a0}"]);
+        (name, ws.clone(), value, ws.clone(), ws)
+            .prop_map(|(n, w1, v, w2, w3)| format!("{w1}{n}{w2}:{w3}{v}{w1}"))
+    }
+
+    fn body() -> impl Strategy<Value = String> {
+        (
+            prop::collection::vec((piece(), mostly(&[","], &[" ,", ", ", ";", ""])), 0..6),
+            mostly(&["{", " {"], &["[", "", "\u{feff}{"]),
+            mostly(&["}", "} "], &["}}", "", "},", "} x"]),
+        )
+            .prop_map(|(members, open, close)| {
+                let mut s = open.to_owned();
+                let n = members.len();
+                for (i, (m, sep)) in members.into_iter().enumerate() {
+                    s.push_str(&m);
+                    if i + 1 < n {
+                        s.push_str(sep);
+                    }
+                }
+                s.push_str(close);
+                s
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2048))]
+        #[test]
+        fn the_fast_path_reads_what_serde_json_reads(body in body()) {
+            if let Some(fast) = Body::scan(body.as_bytes()) {
+                let full: Body<'_> = serde_json::from_slice(body.as_bytes())
+                    .map_err(|e| TestCaseError::fail(format!("{body:?}: serde_json refuses: {e}")))?;
+                prop_assert_eq!(&fast.shard_id, &full.shard_id, "{:?}", body);
+                prop_assert_eq!(&fast.sequence_number, &full.sequence_number, "{:?}", body);
+                prop_assert_eq!(&fast.encryption_type, &full.encryption_type, "{:?}", body);
+            }
+        }
+    }
+
+    #[test]
+    fn the_fast_path_takes_the_usual_body_and_leaves_the_rest() {
+        let usual =
+            br#"{"ShardId":"shardId-000000000001","SequenceNumber":"1","EncryptionType":"KMS"}"#;
+        assert!(Body::scan(usual).is_some());
+        for unusual in [
+            r#"{"ShardId":"s","ShardId":"t","SequenceNumber":"1"}"#,
+            r#"{"ShardId":null,"SequenceNumber":"1"}"#,
+            r#"{"ShardId":"s\u0031","SequenceNumber":"1"}"#,
+        ] {
+            assert!(Body::scan(unusual.as_bytes()).is_none(), "{unusual}");
+        }
+        // The full parser still decides those: a repeated member is malformed.
+        assert!(ok(r#"{"ShardId":"s","ShardId":"t","SequenceNumber":"1"}"#).is_err());
+    }
 
     fn ok(body: &str) -> Result<PutRecordOutput, Cow<'static, str>> {
         parse_success(&HeaderMap::new(), body.as_bytes())

@@ -32,10 +32,15 @@ pub(crate) const STREAM_ARN_PATTERN: &str = r"arn:aws.*:kinesis:.*:\d{12}:stream
 pub struct StreamName(SharedText);
 
 impl StreamName {
+    /// The name's bytes for a request body: its pattern admits nothing JSON must escape.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+
     /// Validates `name`.
     pub fn new(name: &str) -> Result<Self, InvalidInput> {
         check_stream_name(name)?;
-        Ok(StreamName(SharedText::Shared(Arc::from(name))))
+        Ok(StreamName(SharedText::new(name)))
     }
 
     /// A stream name from a literal, checked without allocating.
@@ -176,7 +181,7 @@ impl StreamArn {
     /// Validates `arn`.
     pub fn new(arn: &str) -> Result<Self, InvalidInput> {
         check_stream_arn(arn)?;
-        Ok(StreamArn(SharedText::Shared(Arc::from(arn))))
+        Ok(StreamArn(SharedText::new(arn)))
     }
 
     /// A stream ARN from a literal.

@@ -2,19 +2,65 @@
 
 use std::sync::Arc;
 
-/// A string that is either a `'static` literal or a shared heap string: cloning never
-/// allocates, so a validated stream name can be attached to every record of a hot loop.
+/// A string that is a `'static` literal, a short string kept inline, or a shared heap string:
+/// cloning never allocates, so a validated stream name can be attached to every record of a hot
+/// loop, and a short name given as a `&str` (most stream names) costs no allocation either.
 #[derive(Clone)]
 pub(crate) enum SharedText {
     Static(&'static str),
+    Inline(InlineText),
     Shared(Arc<str>),
 }
 
+/// Up to [`InlineText::CAPACITY`] bytes of UTF-8 held in place.
+#[derive(Clone, Copy)]
+pub(crate) struct InlineText {
+    len: u8,
+    bytes: [u8; InlineText::CAPACITY],
+}
+
+impl InlineText {
+    /// As many bytes as fit beside the length without making [`SharedText`] larger than
+    /// its `Arc<str>` variant plus a tag.
+    pub(crate) const CAPACITY: usize = 22;
+
+    fn as_str(&self) -> &str {
+        // Made from a `&str` in `SharedText::new`, so always UTF-8 and the fallback is never
+        // taken; checking costs a few instructions for at most 22 bytes.
+        self.bytes
+            .get(..usize::from(self.len))
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("")
+    }
+}
+
 impl SharedText {
+    /// Copies `s` inline when it fits, else into one shared allocation.
+    pub(crate) fn new(s: &str) -> SharedText {
+        match u8::try_from(s.len()) {
+            Ok(len) if s.len() <= InlineText::CAPACITY => {
+                let mut bytes = [0; InlineText::CAPACITY];
+                bytes[..s.len()].copy_from_slice(s.as_bytes());
+                SharedText::Inline(InlineText { len, bytes })
+            }
+            _ => SharedText::Shared(Arc::from(s)),
+        }
+    }
+
     pub(crate) fn as_str(&self) -> &str {
         match self {
             SharedText::Static(s) => s,
+            SharedText::Inline(s) => s.as_str(),
             SharedText::Shared(s) => s,
+        }
+    }
+
+    /// The UTF-8 bytes, without the check [`as_str`](Self::as_str) makes of inline text.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        match self {
+            SharedText::Static(s) => s.as_bytes(),
+            SharedText::Inline(s) => s.bytes.get(..usize::from(s.len)).unwrap_or_default(),
+            SharedText::Shared(s) => s.as_bytes(),
         }
     }
 }
@@ -82,7 +128,20 @@ pub(crate) const fn utf16_len(s: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::utf16_len;
+    use super::{InlineText, SharedText, utf16_len};
+
+    #[test]
+    fn short_text_is_kept_inline_and_long_text_shared() {
+        for len in 0..=InlineText::CAPACITY + 2 {
+            let s = "é".repeat(len / 2) + &"a".repeat(len % 2);
+            let text = SharedText::new(&s);
+            assert_eq!(text.as_str(), s);
+            assert_eq!(text.clone().as_str(), s);
+            let inline = matches!(text, SharedText::Inline(_));
+            assert_eq!(inline, s.len() <= InlineText::CAPACITY, "{len}");
+        }
+        assert!(std::mem::size_of::<SharedText>() <= 24);
+    }
 
     #[test]
     fn utf16_len_agrees_with_std_encode_utf16() {

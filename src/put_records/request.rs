@@ -11,6 +11,9 @@ use crate::request::{aws_json_request, stream_tail_len, write_stream_tail};
 /// The `x-amz-target` value of `PutRecords`: the service's target prefix `Kinesis_20131202` and
 /// the operation name.
 pub const PUT_RECORDS_TARGET: &str = "Kinesis_20131202.PutRecords";
+/// The `x-amz-target` value, checked at compile time.
+const PUT_RECORDS_TARGET_VALUE: http::HeaderValue =
+    http::HeaderValue::from_static(PUT_RECORDS_TARGET);
 
 impl PutRecordsInput<'_> {
     /// The exact HTTP request: `POST` to the endpoint's absolute URI, with `content-type`,
@@ -26,7 +29,7 @@ impl PutRecordsInput<'_> {
     pub fn to_http_request(&self, endpoint: &Endpoint) -> Request<Vec<u8>> {
         let mut body = Vec::with_capacity(self.body_len());
         self.append_body(&mut body);
-        aws_json_request(endpoint, PUT_RECORDS_TARGET, body)
+        aws_json_request(endpoint, PUT_RECORDS_TARGET_VALUE, body)
     }
 
     /// The body's length in bytes, as `content-length` states it.
@@ -36,7 +39,7 @@ impl PutRecordsInput<'_> {
             + self.entries.len().saturating_sub(1)
             + self.entries_json_len;
         if let Some(name) = &self.stream_name {
-            len += b",\"StreamName\":".len() + json::string_len(name.as_str());
+            len += b",\"StreamName\":".len() + json::plain_string_len(name.as_bytes());
         }
         len + stream_tail_len(self.stream_arn.as_ref(), self.dry_run)
     }
@@ -65,7 +68,7 @@ impl PutRecordsInput<'_> {
         buf.push(b']');
         if let Some(name) = &self.stream_name {
             buf.extend_from_slice(b",\"StreamName\":");
-            json::write_string(buf, name.as_str());
+            json::write_plain_string(buf, name.as_bytes());
         }
         write_stream_tail(buf, self.stream_arn.as_ref(), self.dry_run);
         buf.push(b'}');
