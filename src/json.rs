@@ -4,35 +4,38 @@
 //! requires: `"` and `\` escaped, control bytes below 0x20 as `\n`, `\r`, `\t`, `\b`, `\f` or
 //! `\u00xx` with lower-case hex; everything else (`/`, DEL, non-ASCII UTF-8) as is.
 
-use std::sync::LazyLock;
-
-use base64::Engine as _;
-use base64::engine::general_purpose::PAD;
-use base64::engine::simd::Simd;
-
-/// Standard base64 with padding (RFC 4648, section 4), on the fastest instruction set the CPU
-/// has (AVX2 or NEON, detected once), else the scalar engine; every engine writes the same bytes.
-static BASE64: LazyLock<Simd> = LazyLock::new(|| Simd::standard(PAD));
-
-/// Whether `b` cannot stand for itself inside a JSON string: a quote, a backslash or a control
-/// byte (RFC 8259, section 7).
-pub(crate) fn is_special(b: u8) -> bool {
-    (b == b'"') | (b == b'\\') | (b < 0x20)
-}
-
-/// The index of the first [special](is_special) byte of `s`. Whole 16-byte blocks are tested
-/// with a fold that has no early exit, which compiles to a few vector instructions per block.
+/// The index of the first byte of `s` that cannot stand for itself inside a JSON string (a
+/// quote, a backslash or a control byte below 0x20; RFC 8259, section 7), eight bytes at a time: each word
+/// gets a bit per special byte from carry tricks on `u64` arithmetic ("SWAR"). A borrow can set
+/// a bit in a later byte than a true match, never an earlier one, so the lowest bit set is the
+/// first special byte. The last few bytes are copied into a word padded with spaces.
 pub(crate) fn first_special(s: &[u8]) -> Option<usize> {
-    const BLOCK: usize = 16;
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    /// The high bit of every zero byte of `y`, and maybe of bytes after one.
+    fn zero_bytes(y: u64) -> u64 {
+        y.wrapping_sub(ONES) & !y & HIGH
+    }
+    fn special_bits(word: [u8; 8]) -> u64 {
+        let x = u64::from_le_bytes(word);
+        zero_bytes(x ^ (ONES * u64::from(b'"')))
+            | zero_bytes(x ^ (ONES * u64::from(b'\\')))
+            | (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
+    }
+    let index = |at: usize, bits: u64| at + (bits.trailing_zeros() / 8) as usize;
     let mut at = 0;
-    while let Some(block) = s.get(at..).and_then(<[u8]>::first_chunk::<BLOCK>) {
-        if block.iter().fold(false, |hit, &b| hit | is_special(b)) {
-            break;
+    while let Some(&word) = s.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+        let bits = special_bits(word);
+        if bits != 0 {
+            return Some(index(at, bits));
         }
-        at += BLOCK;
+        at += 8;
     }
     let tail = s.get(at..)?;
-    tail.iter().position(|&b| is_special(b)).map(|i| at + i)
+    let mut word = [b' '; 8];
+    word.get_mut(..tail.len())?.copy_from_slice(tail);
+    let bits = special_bits(word);
+    (bits != 0).then(|| index(at, bits))
 }
 
 /// Whether any byte of `s` must be escaped in a JSON string.
@@ -134,22 +137,24 @@ pub(crate) fn base64_string_len(data: &[u8]) -> usize {
 
 /// Appends `data` as a JSON string of standard padded base64 (RFC 4648 section 4), quotes
 /// included. Base64 needs no JSON escaping.
+///
+/// `base64-simd` picks the widest instruction set the CPU has at run time (AVX2, SSE4.1, NEON,
+/// WASM SIMD128, else scalar code) and writes straight into the vector's spare capacity: no
+/// zero-fill pass before encoding, which is what a safe caller of a slice-based encoder pays.
 pub(crate) fn write_base64_string(out: &mut Vec<u8>, data: &[u8]) {
     out.push(b'"');
-    // Zero-fill the encoded length in place, then encode into it. Measured against encoding
-    // through a small stack buffer and appending it, this is faster at every size: the fill
-    // runs at memory speed and leaves the lines in cache for the encoder.
-    let start = out.len();
-    out.resize(start + base64_string_len(data) - 2, 0);
-    // The slice is exactly the encoded length, which `encode_slice` accepts.
-    let written = BASE64.encode_slice(data, &mut out[start..]).unwrap_or(0);
-    debug_assert_eq!(start + written, out.len());
+    base64_simd::STANDARD.encode_append(data, out);
     out.push(b'"');
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte-at-a-time definition [`first_special`] must agree with.
+    fn is_special(b: u8) -> bool {
+        b == b'"' || b == b'\\' || b < 0x20
+    }
 
     #[test]
     fn strings_are_escaped_as_serde_json_writes_them() {
@@ -187,6 +192,20 @@ mod tests {
         assert_eq!(first_special(&[0x20, 0x7f, 0x80, 0xff]), None);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn the_word_search_agrees_with_a_byte_search(s in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..80)) {
+            proptest::prop_assert_eq!(first_special(&s), s.iter().position(|&b| is_special(b)));
+        }
+
+        #[test]
+        fn the_word_search_finds_specials_among_high_bytes(
+            s in proptest::collection::vec(proptest::sample::select(vec![0x00u8, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x5b, 0x5c, 0x5d, 0x7f, 0x80, 0xa2, 0xdc, 0xff]), 0..40)
+        ) {
+            proptest::prop_assert_eq!(first_special(&s), s.iter().position(|&b| is_special(b)));
+        }
+    }
+
     #[test]
     fn the_escape_check_agrees_with_the_escape_table_for_every_byte() {
         for b in 0..=255u8 {
@@ -197,23 +216,18 @@ mod tests {
     }
 
     #[test]
-    fn base64_length_is_exact_for_every_remainder() {
-        for n in (0..10)
-            .chain(125..=131)
-            .chain([3071, 3072, 3073, 6144, 10_000])
-        {
-            let data = vec![0xA5u8; n];
-            let mut out = Vec::new();
+    fn base64_is_the_scalar_engines_output_at_every_length() {
+        use base64::Engine as _;
+        // Every length up to a few SIMD blocks (every remainder, every tail), then large ones;
+        // every byte value appears, so every alphabet entry is written.
+        for n in (0..=600).chain([3071, 3072, 3073, 65_536, 1_048_560, 1_048_576]) {
+            let data: Vec<u8> = (0..n).map(|i| (i * 7 + n) as u8).collect();
+            let mut out = b"prefix".to_vec();
             write_base64_string(&mut out, &data);
-            assert_eq!(out.len(), base64_string_len(&data));
-            assert_eq!(
-                out,
-                format!(
-                    "\"{}\"",
-                    base64::engine::general_purpose::STANDARD.encode(&data)
-                )
-                .into_bytes()
-            );
+            assert_eq!(out.len() - 6, base64_string_len(&data), "{n}");
+            let expected = base64::engine::general_purpose::STANDARD.encode(&data);
+            assert_eq!(&out[..6], b"prefix");
+            assert_eq!(&out[6..], format!("\"{expected}\"").as_bytes(), "{n}");
         }
     }
 }

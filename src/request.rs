@@ -90,6 +90,10 @@ fn content_length(len: usize) -> HeaderValue {
         .unwrap_or_else(|| HeaderValue::from(len))
 }
 
+/// The room [`PutRecordInput::write_body`] reserves beside the data's base64: the member names
+/// and a stream name, partition key and explicit hash key of usual lengths.
+const BODY_ROOM: usize = 256;
+
 /// Length of the members both `PutRecord` and `PutRecords` bodies end with, in the order the
 /// official SDKs write them: `,"StreamARN":..` and `,"DryRun":..`, each when set.
 pub(crate) fn stream_tail_len(arn: Option<&StreamArn>, dry_run: Option<bool>) -> usize {
@@ -99,6 +103,7 @@ pub(crate) fn stream_tail_len(arn: Option<&StreamArn>, dry_run: Option<bool>) ->
 }
 
 /// Appends the members of [`stream_tail_len`].
+#[inline]
 pub(crate) fn write_stream_tail(buf: &mut Vec<u8>, arn: Option<&StreamArn>, dry_run: Option<bool>) {
     if let Some(arn) = arn {
         buf.extend_from_slice(b",\"StreamARN\":");
@@ -152,20 +157,24 @@ impl PutRecordInput<'_> {
     /// and [`Endpoint::host`].
     pub fn write_body(&self, buf: &mut Vec<u8>) {
         buf.clear();
-        buf.reserve(self.body_len());
+        // Room for the data and for the usual members without counting them: a reused buffer
+        // already has it, and a longer body just grows the buffer.
+        buf.reserve(json::base64_string_len(&self.data) + BODY_ROOM);
         self.append_body(buf);
     }
 
     /// Appends the body to `buf`, which should have room for [`body_len`](Self::body_len) more
-    /// bytes.
+    /// bytes. Fixed text is written in as few pieces as the members allow.
     fn append_body(&self, buf: &mut Vec<u8>) {
-        buf.push(b'{');
-        if let Some(name) = &self.stream_name {
-            buf.extend_from_slice(b"\"StreamName\":");
-            json::write_plain_string(buf, name.as_bytes());
-            buf.push(b',');
+        match &self.stream_name {
+            Some(name) => {
+                // The name's pattern admits nothing JSON escapes.
+                buf.extend_from_slice(b"{\"StreamName\":\"");
+                buf.extend_from_slice(name.as_bytes());
+                buf.extend_from_slice(b"\",\"Data\":");
+            }
+            None => buf.extend_from_slice(b"{\"Data\":"),
         }
-        buf.extend_from_slice(b"\"Data\":");
         json::write_base64_string(buf, &self.data);
         if let Some(key) = &self.partition_key {
             buf.extend_from_slice(b",\"PartitionKey\":");

@@ -437,27 +437,10 @@ fn invalid_member(name: &str, value: &[u8], pattern: &str) -> Cow<'static, str> 
 }
 
 /// The API model's pattern for a shard id: `[a-zA-Z0-9_.-]+`, 1 to 128
-/// characters.
+/// characters, the same as a stream name's.
 pub(crate) fn is_valid_shard_id(id: &[u8]) -> bool {
-    // A table lookup folded without early exit: branch-free, so checking
-    // the usual 20 bytes costs a few nanoseconds.
-    (1..=128).contains(&id.len())
-        && id
-            .iter()
-            .fold(true, |ok, &b| ok & SHARD_ID_BYTES[usize::from(b)])
+    crate::text::is_name(id)
 }
-
-/// The bytes a shard id may hold: `[a-zA-Z0-9_.-]`.
-static SHARD_ID_BYTES: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        table[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'.' || c == b'-';
-        b += 1;
-    }
-    table
-};
 
 /// The API model's sequence number pattern is `0|([1-9]\d{0,128})`; leading
 /// zeros are tolerated here, as they change nothing for a caller.
