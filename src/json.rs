@@ -135,16 +135,15 @@ pub(crate) fn base64_string_len(data: &[u8]) -> usize {
     data.len().div_ceil(3) * 4 + 2
 }
 
-/// Appends `data` as a JSON string of standard padded base64 (RFC 4648 section 4), quotes
-/// included. Base64 needs no JSON escaping.
+/// Appends the standard padded base64 of `data` (RFC 4648, section 4), which needs no JSON
+/// escaping; the caller writes the quotes.
 ///
 /// `base64-simd` picks the widest instruction set the CPU has at run time (AVX2, SSE4.1, NEON,
 /// WASM SIMD128, else scalar code) and writes straight into the vector's spare capacity: no
 /// zero-fill pass before encoding, which is what a safe caller of a slice-based encoder pays.
-pub(crate) fn write_base64_string(out: &mut Vec<u8>, data: &[u8]) {
-    out.push(b'"');
+#[inline]
+pub(crate) fn write_base64(out: &mut Vec<u8>, data: &[u8]) {
     base64_simd::STANDARD.encode_append(data, out);
-    out.push(b'"');
 }
 
 #[cfg(test)]
@@ -223,7 +222,9 @@ mod tests {
         for n in (0..=600).chain([3071, 3072, 3073, 65_536, 1_048_560, 1_048_576]) {
             let data: Vec<u8> = (0..n).map(|i| (i * 7 + n) as u8).collect();
             let mut out = b"prefix".to_vec();
-            write_base64_string(&mut out, &data);
+            out.push(b'"');
+            write_base64(&mut out, &data);
+            out.push(b'"');
             assert_eq!(out.len() - 6, base64_string_len(&data), "{n}");
             let expected = base64::engine::general_purpose::STANDARD.encode(&data);
             assert_eq!(&out[..6], b"prefix");

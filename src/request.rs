@@ -70,9 +70,22 @@ pub(crate) fn aws_json_request(
     request
 }
 
-/// The `content-length` value: one allocation for the digits, where `HeaderValue::from(usize)`
-/// makes two.
+/// The `content-length` value. Below 10,000 it is a slice of [`PADDED_NUMBERS`], which costs no
+/// allocation; above, one allocation for the digits (`HeaderValue::from(usize)` makes two).
 fn content_length(len: usize) -> HeaderValue {
+    if len < 10_000 {
+        let digits = match len {
+            0..10 => 1,
+            10..100 => 2,
+            100..1000 => 3,
+            _ => 4,
+        };
+        let end = 4 * len + 4;
+        if let Some(text) = PADDED_NUMBERS.get(end - digits..end) {
+            // Digits only, which `from_static` accepts: it cannot panic here.
+            return HeaderValue::from_static(text);
+        }
+    }
     let mut digits = [0u8; 20]; // u64::MAX has 20 digits
     let mut n = len as u64;
     let mut at = digits.len();
@@ -89,6 +102,28 @@ fn content_length(len: usize) -> HeaderValue {
         .and_then(|d| HeaderValue::from_bytes(d).ok())
         .unwrap_or_else(|| HeaderValue::from(len))
 }
+
+/// `0000`, `0001`, ... `9999` back to back (40,000 bytes, made at compile time): every
+/// `content-length` below 10,000 is the tail of one of them.
+static PADDED_NUMBERS: &str = {
+    const LEN: usize = 40_000;
+    static BYTES: [u8; LEN] = {
+        let mut bytes = [0u8; LEN];
+        let mut n = 0;
+        while n < 10_000 {
+            bytes[4 * n] = b'0' + (n / 1000) as u8;
+            bytes[4 * n + 1] = b'0' + (n / 100 % 10) as u8;
+            bytes[4 * n + 2] = b'0' + (n / 10 % 10) as u8;
+            bytes[4 * n + 3] = b'0' + (n % 10) as u8;
+            n += 1;
+        }
+        bytes
+    };
+    match std::str::from_utf8(&BYTES) {
+        Ok(text) => text,
+        Err(_) => panic!("ASCII digits are UTF-8"),
+    }
+};
 
 /// The room [`PutRecordInput::write_body`] reserves beside the data's base64: the member names
 /// and a stream name, partition key and explicit hash key of usual lengths.
@@ -171,14 +206,17 @@ impl PutRecordInput<'_> {
                 // The name's pattern admits nothing JSON escapes.
                 buf.extend_from_slice(b"{\"StreamName\":\"");
                 buf.extend_from_slice(name.as_bytes());
-                buf.extend_from_slice(b"\",\"Data\":");
+                buf.extend_from_slice(b"\",\"Data\":\"");
             }
-            None => buf.extend_from_slice(b"{\"Data\":"),
+            None => buf.extend_from_slice(b"{\"Data\":\""),
         }
-        json::write_base64_string(buf, &self.data);
-        if let Some(key) = &self.partition_key {
-            buf.extend_from_slice(b",\"PartitionKey\":");
-            json::write_string(buf, key.as_str());
+        json::write_base64(buf, &self.data);
+        match &self.partition_key {
+            Some(key) => {
+                buf.extend_from_slice(b"\",\"PartitionKey\":");
+                json::write_string(buf, key.as_str());
+            }
+            None => buf.push(b'"'),
         }
         if let Some(h) = self.explicit_hash_key {
             let mut digits = [0; EXPLICIT_HASH_KEY_MAX_DIGITS];
@@ -222,7 +260,7 @@ mod tests {
 
     #[test]
     fn content_length_is_the_decimal_length() {
-        for len in [0, 1, 9, 10, 99, 100, 1_048_576, 10_485_760, usize::MAX] {
+        for len in (0..=10_001).chain([99_999, 1_048_576, 10_485_760, usize::MAX]) {
             assert_eq!(content_length(len), HeaderValue::from(len), "{len}");
         }
     }

@@ -60,10 +60,7 @@ impl PutRecordsInput<'_> {
     fn append_body(&self, buf: &mut Vec<u8>) {
         buf.extend_from_slice(b"{\"Records\":[");
         for (i, entry) in self.entries.iter().enumerate() {
-            if i > 0 {
-                buf.push(b',');
-            }
-            append_entry(buf, entry);
+            append_entry(buf, entry, i == 0);
         }
         buf.push(b']');
         if let Some(name) = &self.stream_name {
@@ -97,27 +94,34 @@ pub(super) fn entry_json_len(
 }
 
 /// Appends one entry's JSON object: `Data`, `ExplicitHashKey`, `PartitionKey`, as the SDKs
-/// order them.
-fn append_entry(buf: &mut Vec<u8>, entry: &ValidatedEntry<'_>) {
-    buf.extend_from_slice(b"{\"Data\":");
-    json::write_base64_string(buf, &entry.data);
+/// order them, after a comma unless it is the first. Fixed text is written in as few pieces as
+/// the members allow: this runs 500 times per request.
+fn append_entry(buf: &mut Vec<u8>, entry: &ValidatedEntry<'_>, first: bool) {
+    buf.extend_from_slice(if first {
+        b"{\"Data\":\""
+    } else {
+        b",{\"Data\":\""
+    });
+    json::write_base64(buf, &entry.data);
     if let Some((_, text)) = &entry.explicit_hash_key {
-        buf.extend_from_slice(b",\"ExplicitHashKey\":\"");
+        // Digits only: no escaping.
+        buf.extend_from_slice(b"\",\"ExplicitHashKey\":\"");
         buf.extend_from_slice(text.as_bytes());
-        buf.push(b'"');
     }
-    if let Some(key) = &entry.partition_key {
-        if entry.plain_key {
-            // Checked when the entry was: nothing to escape.
-            buf.extend_from_slice(b",\"PartitionKey\":\"");
+    match &entry.partition_key {
+        // Checked when the entry was: nothing to escape.
+        Some(key) if entry.plain_key => {
+            buf.extend_from_slice(b"\",\"PartitionKey\":\"");
             buf.extend_from_slice(key.as_str().as_bytes());
             buf.extend_from_slice(b"\"}");
-            return;
         }
-        buf.extend_from_slice(b",\"PartitionKey\":");
-        json::write_string(buf, key.as_str());
+        Some(key) => {
+            buf.extend_from_slice(b"\",\"PartitionKey\":");
+            json::write_string(buf, key.as_str());
+            buf.push(b'}');
+        }
+        None => buf.extend_from_slice(b"\"}"),
     }
-    buf.push(b'}');
 }
 
 #[cfg(test)]
