@@ -8,7 +8,9 @@
 /// quote, a backslash or a control byte below 0x20; RFC 8259, section 7), eight bytes at a time: each word
 /// gets a bit per special byte from carry tricks on `u64` arithmetic ("SWAR"). A borrow can set
 /// a bit in a later byte than a true match, never an earlier one, so the lowest bit set is the
-/// first special byte. The last few bytes are copied into a word padded with spaces.
+/// first special byte. The last few bytes are read as the last eight bytes of `s` when it has
+/// eight, else copied into a word padded with spaces.
+#[inline]
 pub(crate) fn first_special(s: &[u8]) -> Option<usize> {
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
     const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
@@ -32,6 +34,15 @@ pub(crate) fn first_special(s: &[u8]) -> Option<usize> {
         at += 8;
     }
     let tail = s.get(at..)?;
+    if tail.is_empty() {
+        return None;
+    }
+    // The last eight bytes, overlapping bytes already checked, whose bits are masked off.
+    if let Some(&last) = s.last_chunk::<8>() {
+        let checked = 8 - tail.len(); // 1 to 7
+        let bits = special_bits(last) & (u64::MAX << (8 * checked));
+        return (bits != 0).then(|| index(s.len() - 8, bits));
+    }
     let mut word = [b' '; 8];
     word.get_mut(..tail.len())?.copy_from_slice(tail);
     let bits = special_bits(word);
