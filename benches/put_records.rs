@@ -67,6 +67,13 @@ fn batch_500x1kib(c: &mut Criterion) {
         )
         .build()
         .expect("a valid batch");
+    group.bench_function("crate_build_validated", |b| {
+        b.iter(|| {
+            let request = black_box(&input).to_http_request(&endpoint);
+            assert_eq!(request.body().len(), expected_body_len);
+            request
+        })
+    });
     let mut buf = Vec::with_capacity(expected_body_len);
     group.bench_function("crate_write_body_reused", |b| {
         b.iter(|| {

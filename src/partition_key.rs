@@ -5,6 +5,7 @@ use std::str::FromStr;
 
 use crate::hash_key::HashKey;
 use crate::invalid_input::{Field, InvalidInput, LengthUnit, Rule};
+use crate::json;
 use crate::limits::{PARTITION_KEY_MAX_LEN, PARTITION_KEY_MIN_LEN};
 use crate::text::{string_newtype_traits, utf16_len};
 
@@ -25,13 +26,18 @@ use crate::text::{string_newtype_traits, utf16_len};
 /// # Ok::<(), kinesis_proto::InvalidInput>(())
 /// ```
 #[derive(Clone)]
-pub struct PartitionKey<'a>(Cow<'a, str>);
+pub struct PartitionKey<'a> {
+    key: Cow<'a, str>,
+    /// Whether the key holds nothing JSON escapes (no quote, backslash or control character),
+    /// found when it was checked: a request body then copies it as it is.
+    plain: bool,
+}
 
 impl<'a> PartitionKey<'a> {
     /// Validates a borrowed key, without copying it.
     pub fn new(key: &'a str) -> Result<Self, InvalidInput> {
         check_partition_key(key)?;
-        Ok(PartitionKey(Cow::Borrowed(key)))
+        Ok(PartitionKey::checked(Cow::Borrowed(key)))
     }
 
     /// A partition key from a literal, checked without allocating.
@@ -44,17 +50,31 @@ impl<'a> PartitionKey<'a> {
         if check_partition_key(key).is_err() {
             panic!("invalid partition key literal: 1 to 256 UTF-16 code units");
         }
-        PartitionKey(Cow::Borrowed(key))
+        PartitionKey {
+            key: Cow::Borrowed(key),
+            plain: is_plain(key),
+        }
+    }
+
+    /// A key that passed [`check_partition_key`].
+    fn checked(key: Cow<'a, str>) -> Self {
+        let plain = json::first_special(key.as_bytes()).is_none();
+        PartitionKey { key, plain }
     }
 
     /// The key.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.key
+    }
+
+    /// Whether the key needs no JSON escaping.
+    pub(crate) fn is_plain(&self) -> bool {
+        self.plain
     }
 
     /// The key's length in UTF-8 bytes, as it counts toward the record size limit.
     pub fn utf8_len(&self) -> usize {
-        self.0.len()
+        self.key.len()
     }
 
     /// The key's 128-bit hash key: MD5 of its UTF-8 bytes, read as an unsigned big-endian
@@ -65,7 +85,10 @@ impl<'a> PartitionKey<'a> {
 
     /// An owned copy that no longer borrows.
     pub fn into_owned(self) -> PartitionKey<'static> {
-        PartitionKey(Cow::Owned(self.0.into_owned()))
+        PartitionKey {
+            key: Cow::Owned(self.key.into_owned()),
+            plain: self.plain,
+        }
     }
 }
 
@@ -75,7 +98,7 @@ impl FromStr for PartitionKey<'static> {
     type Err = InvalidInput;
     fn from_str(s: &str) -> Result<Self, InvalidInput> {
         check_partition_key(s)?;
-        Ok(PartitionKey(Cow::Owned(s.to_owned())))
+        Ok(PartitionKey::checked(Cow::Owned(s.to_owned())))
     }
 }
 
@@ -97,7 +120,7 @@ impl TryFrom<String> for PartitionKey<'_> {
     type Error = InvalidInput;
     fn try_from(s: String) -> Result<Self, InvalidInput> {
         check_partition_key(&s)?;
-        Ok(PartitionKey(Cow::Owned(s)))
+        Ok(PartitionKey::checked(Cow::Owned(s)))
     }
 }
 
@@ -105,6 +128,20 @@ impl<'a> From<&PartitionKey<'a>> for PartitionKey<'a> {
     fn from(k: &PartitionKey<'a>) -> Self {
         k.clone()
     }
+}
+
+/// Whether `key` holds no byte JSON escapes, usable in constants (the runtime check is
+/// `json::first_special`, eight bytes at a time).
+const fn is_plain(key: &str) -> bool {
+    let b = key.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'"' || b[i] == b'\\' || b[i] < 0x20 {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 const fn check_partition_key(key: &str) -> Result<(), InvalidInput> {
@@ -144,6 +181,21 @@ const fn check_partition_key(key: &str) -> Result<(), InvalidInput> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_know_whether_json_escapes_them() {
+        for b in 1..=127u8 {
+            let text = format!("k{}k", char::from(b));
+            let runtime = PartitionKey::new(&text).unwrap();
+            let escaped = serde_json::to_string(&text).unwrap().len() != text.len() + 2;
+            assert_eq!(runtime.is_plain(), !escaped, "{b:#04x}");
+            assert_eq!(is_plain(&text), !escaped, "{b:#04x}");
+            assert_eq!(runtime.clone().into_owned().is_plain(), !escaped);
+        }
+        const K: PartitionKey<'static> = PartitionKey::from_static("a\"b");
+        assert!(!K.is_plain());
+        assert!(PartitionKey::from_static("é😀").is_plain());
+    }
 
     #[test]
     fn partition_key_bounds_are_counted_in_utf16_code_units() {

@@ -174,7 +174,12 @@ impl PutRecordInput<'_> {
         }
         len += b"\"Data\":".len() + json::base64_string_len(&self.data);
         if let Some(key) = &self.partition_key {
-            len += b",\"PartitionKey\":".len() + json::string_len(key.as_str());
+            len += b",\"PartitionKey\":".len()
+                + if key.is_plain() {
+                    json::plain_string_len(key.as_str().as_bytes())
+                } else {
+                    json::string_len(key.as_str())
+                };
         }
         if let Some(h) = self.explicit_hash_key {
             let mut buf = [0; EXPLICIT_HASH_KEY_MAX_DIGITS];
@@ -214,7 +219,11 @@ impl PutRecordInput<'_> {
         match &self.partition_key {
             Some(key) => {
                 buf.extend_from_slice(b"\",\"PartitionKey\":");
-                json::write_string(buf, key.as_str());
+                if key.is_plain() {
+                    json::write_plain_string(buf, key.as_str().as_bytes());
+                } else {
+                    json::write_string(buf, key.as_str());
+                }
             }
             None => buf.push(b'"'),
         }

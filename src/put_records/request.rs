@@ -86,8 +86,12 @@ pub(super) fn entry_json_len(
     }
     let mut plain_key = true;
     if let Some(key) = partition_key {
-        let key_len = json::string_len(key.as_str());
-        plain_key = key_len == key.utf8_len() + 2;
+        plain_key = key.is_plain();
+        let key_len = if plain_key {
+            json::plain_string_len(key.as_str().as_bytes())
+        } else {
+            json::string_len(key.as_str())
+        };
         len += b",\"PartitionKey\":".len() + key_len;
     }
     (len, plain_key)
