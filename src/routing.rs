@@ -93,10 +93,20 @@ pub struct InvalidHashKeyRange {
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Shard {
-    id: String,
+    /// The id, the field a caller of a lookup reads, inline: with everything else boxed a shard
+    /// is 24 bytes, so that the shards of a 10,000-shard map (240 KB) fit in a 512 KiB L2 cache
+    /// beside the lookup table, and a lookup that reads the shard it found touches one small
+    /// struct.
+    id: Box<str>,
+    /// The hash key range, parents and sequence numbers, off the routing path (a map routes
+    /// from its own copy of the range starts).
+    rest: Box<ShardRest>,
+}
+
+/// The parts of a [`Shard`] a lookup does not read.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct ShardRest {
     range: HashKeyRange,
-    /// Parents and sequence numbers, off the routing path: a lookup that reads the shard it
-    /// found touches one small struct.
     details: Option<Box<ShardDetails>>,
 }
 
@@ -113,18 +123,20 @@ impl Shard {
     /// (the service's ids look like `shardId-000000000000`).
     pub fn new(id: impl Into<String>, range: HashKeyRange) -> Shard {
         Shard {
-            id: id.into(),
-            range,
-            details: None,
+            id: id.into().into_boxed_str(),
+            rest: Box::new(ShardRest {
+                range,
+                details: None,
+            }),
         }
     }
 
     fn details_mut(&mut self) -> &mut ShardDetails {
-        self.details.get_or_insert_with(Box::default)
+        self.rest.details.get_or_insert_with(Box::default)
     }
 
     fn details(&self) -> Option<&ShardDetails> {
-        self.details.as_deref()
+        self.rest.details.as_deref()
     }
 
     /// Sets the parent shard id (`ParentShardId`): the shard this one was split or merged from.
@@ -160,7 +172,7 @@ impl Shard {
 
     /// The hash key range the shard covers.
     pub fn hash_key_range(&self) -> HashKeyRange {
-        self.range
+        self.rest.range
     }
 
     /// True when the shard has no ending sequence number, so it still takes records.
@@ -193,7 +205,7 @@ impl fmt::Debug for Shard {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Shard")
             .field("id", &self.id)
-            .field("hash_key_range", &self.range)
+            .field("hash_key_range", &self.rest.range)
             .field("parent_shard_id", &self.parent_shard_id())
             .field("adjacent_parent_shard_id", &self.adjacent_parent_shard_id())
             .field("starting_sequence_number", &self.starting_sequence_number())
@@ -270,7 +282,7 @@ pub enum ShardMapError {
 /// Lookups ([`shard_for`](Self::shard_for)) never fail and never allocate: a table indexed by
 /// the key's top bits answers almost every key with one comparison and no key-dependent branch;
 /// a binary search over a flat array of range starts handles the few buckets where several
-/// shards start. Maps of up to 32,768 shards get two to four 4-byte entries per shard (128 KiB
+/// shards start. Maps of up to 32,768 shards get four to eight 4-byte entries per shard (256 KiB
 /// for 10,000 shards), larger ones four to eight 8-byte entries.
 ///
 /// ```
@@ -293,13 +305,13 @@ pub struct ShardMap {
     /// For larger maps, the same with 8-byte entries. Empty for a narrow map, and (plain binary
     /// search) when a shard index does not fit in 31 bits.
     wide: Vec<Bucket>,
-    /// How many top bits of a key select its bucket: 1 to 17 for a narrow table, 1 to
+    /// How many top bits of a key select its bucket: 1 to 18 for a narrow table, 1 to
     /// [`MAX_BUCKET_BITS`] for a wide one.
     bits: u32,
 }
 
 /// One bucket of the narrow table, 4 bytes, so that the table of a map of 10,000 shards
-/// (128 KiB) leaves most of a core's L2 cache to the shards the lookups return.
+/// (256 KiB) leaves half of a 512 KiB L2 cache to the shards the lookups return.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct NarrowBucket {
     /// The index of the shard holding the bucket's first key, with [`NARROW_CROWDED`] set when
@@ -380,14 +392,16 @@ impl ShardMap {
         let mut open = Vec::new();
         for shard in shards {
             if !seen.insert(shard.id.clone()) {
-                return Err(ShardMapError::DuplicateShardId { shard_id: shard.id });
+                return Err(ShardMapError::DuplicateShardId {
+                    shard_id: shard.id.into_string(),
+                });
             }
             if shard.is_open() {
                 open.push(shard);
             }
         }
         drop(seen);
-        open.sort_unstable_by_key(|s| (s.range.start, s.range.end));
+        open.sort_unstable_by_key(|s| (s.rest.range.start, s.rest.range.end));
         check_tiling(&open)?;
         Ok(ShardMap::from_tiling(open))
     }
@@ -444,14 +458,14 @@ impl ShardMap {
     /// (tests lower it to exercise the wide table on small maps).
     fn from_tiling_with(shards: Vec<Shard>, narrow_max: usize) -> ShardMap {
         let n = shards.len();
-        let starts: Vec<u128> = shards.iter().map(|s| s.range.start.get()).collect();
+        let starts: Vec<u128> = shards.iter().map(|s| s.rest.range.start.get()).collect();
         let log = usize::BITS - n.leading_zeros();
         let mut narrow = Vec::new();
         let mut wide = Vec::new();
         let bits;
         if n <= narrow_max.min(NARROW_MAX_SHARDS) {
-            // n <= 2^15, so log <= 16 and bits <= 17: two to four buckets per shard.
-            bits = (log + 1).clamp(1, 17);
+            // n <= 2^15, so log <= 16 and bits <= 18: four to eight buckets per shard.
+            bits = (log + 2).clamp(1, 18);
             narrow.reserve_exact(1 << bits);
             // Shard indexes are below 2^15, so they fit in a u16 beside the flag.
             narrow.extend(bucket_spans(&starts, bits).map(|(i, j)| match j - i {
@@ -542,7 +556,7 @@ impl ShardMap {
     /// start the lookup from the one MD5 state word they come from.
     #[inline]
     fn locate(&self, top: u32, key: impl FnOnce() -> u128) -> usize {
-        // A narrow table has at most 2^17 entries and `bits <= 17`, so the shifts stay in range
+        // A narrow table has at most 2^18 entries and `bits <= 18`, so the shifts stay in range
         // (a wide map has `bits <= 20` and an empty narrow table).
         let Some(&bucket) = self.narrow.get((top >> (32 - self.bits)) as usize) else {
             return self.locate_wide(key());
@@ -640,37 +654,37 @@ fn check_tiling(open: &[Shard]) -> Result<(), ShardMapError> {
         (Some(first), Some(last)) => (first, last),
         _ => return Err(ShardMapError::Empty),
     };
-    if first.range.start != HashKey::MIN {
+    if first.rest.range.start != HashKey::MIN {
         return Err(ShardMapError::DoesNotStartAtZero {
-            shard_id: first.id.clone(),
-            start: first.range.start,
+            shard_id: first.id().to_owned(),
+            start: first.rest.range.start,
         });
     }
     for pair in open.windows(2) {
         let (a, b) = (&pair[0], &pair[1]);
-        let (a_end, b_start) = (a.range.end.get(), b.range.start.get());
+        let (a_end, b_start) = (a.rest.range.end.get(), b.rest.range.start.get());
         if b_start <= a_end {
             return Err(ShardMapError::Overlap {
-                first_shard: a.id.clone(),
-                second_shard: b.id.clone(),
-                first_overlapping: b.range.start,
-                last_overlapping: HashKey::new(a_end.min(b.range.end.get())),
+                first_shard: a.id().to_owned(),
+                second_shard: b.id().to_owned(),
+                first_overlapping: b.rest.range.start,
+                last_overlapping: HashKey::new(a_end.min(b.rest.range.end.get())),
             });
         }
         // b_start > a_end, so a_end + 1 cannot overflow and b_start - 1 >= a_end + 1 when gapped.
         if b_start != a_end + 1 {
             return Err(ShardMapError::Gap {
-                after_shard: a.id.clone(),
-                before_shard: b.id.clone(),
+                after_shard: a.id().to_owned(),
+                before_shard: b.id().to_owned(),
                 first_missing: HashKey::new(a_end + 1),
                 last_missing: HashKey::new(b_start - 1),
             });
         }
     }
-    if last.range.end != HashKey::MAX {
+    if last.rest.range.end != HashKey::MAX {
         return Err(ShardMapError::DoesNotEndAtMax {
-            shard_id: last.id.clone(),
-            end: last.range.end,
+            shard_id: last.id().to_owned(),
+            end: last.rest.range.end,
         });
     }
     Ok(())
@@ -862,17 +876,17 @@ mod tests {
     }
 
     #[test]
-    fn boundaries_below_the_compared_bits_of_a_17_bit_table() {
-        // 32,768 shards: 17-bit buckets, so the narrow probe holds 15 key bits and the 16th is
-        // zero for keys and boundaries alike. Boundaries that differ from their neighbours only
-        // past bit 32 must be compared in full.
+    fn boundaries_below_the_compared_bits_of_an_18_bit_table() {
+        // 32,768 shards: 18-bit buckets, so the narrow probe holds 14 key bits and its last two
+        // are zero for keys and boundaries alike. Boundaries that differ from their neighbours
+        // only past bit 32 must be compared in full.
         let h = 1u128 << 113;
         let mut starts: Vec<u128> = (0..32_768u128).map(|i| i * h).collect();
         starts[5] += (1 << 100) + 5;
         starts[9] += 1 << 95;
         starts[11] += (1 << 96) + (1 << 95);
         let map = tiled(&starts);
-        assert_eq!(map.bits, 17);
+        assert_eq!(map.bits, 18);
         assert!(!map.narrow.is_empty());
         let mut keys = vec![0, u128::MAX];
         for i in [4usize, 5, 6, 8, 9, 10, 11, 12] {
@@ -919,6 +933,17 @@ mod tests {
             let pks: Vec<&str> = pks.iter().map(String::as_str).collect();
             check_both(&map, keys, &pks);
         }
+    }
+
+    #[test]
+    fn a_shard_is_small_and_a_narrow_bucket_is_four_bytes() {
+        // The lookup's caller reads the shard it gets: keeping shards to 24 bytes keeps the
+        // shards of a 10,000-shard map (240 KB) and its table (256 KiB) in a 512 KiB L2 cache.
+        assert_eq!(size_of::<Shard>(), 24);
+        assert_eq!(size_of::<NarrowBucket>(), 4);
+        assert_eq!(size_of::<Bucket>(), 8);
+        let map = ShardMap::even(10_000).unwrap();
+        assert_eq!((map.narrow.len(), map.bits), (65_536, 16));
     }
 
     #[test]
