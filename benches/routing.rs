@@ -102,6 +102,15 @@ fn shard_for(c: &mut Criterion) {
             digest
         })
     });
+    // The crate's own hashing of the same keys, without a lookup: what `route_16B` pays on top
+    // of it is the lookup.
+    group.bench_function("hash_16B", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) % KEYS;
+            HashKey::from_partition_key(black_box(&keys[i]))
+        })
+    });
     for n in [1usize, 16, 1024, 10_000] {
         let map = uneven_map(n, &mut rng);
         group.bench_function(BenchmarkId::new("route_16B", n), |b| {

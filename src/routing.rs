@@ -11,7 +11,7 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use crate::hash_key::HashKey;
+use crate::hash_key::{HashKey, md5_words};
 use crate::input::PutRecordInput;
 
 /// An inclusive range of hash keys, `start <= end` (`HashKeyRange` in the Kinesis API reference:
@@ -93,10 +93,20 @@ pub struct InvalidHashKeyRange {
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Shard {
-    id: String,
+    /// The id, the field a caller of a lookup reads, inline: with everything else boxed a shard
+    /// is 24 bytes, so that the shards of a 10,000-shard map (240 KB) fit in a 512 KiB L2 cache
+    /// beside the lookup table, and a lookup that reads the shard it found touches one small
+    /// struct.
+    id: Box<str>,
+    /// The hash key range, parents and sequence numbers, off the routing path (a map routes
+    /// from its own copy of the range starts).
+    rest: Box<ShardRest>,
+}
+
+/// The parts of a [`Shard`] a lookup does not read.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct ShardRest {
     range: HashKeyRange,
-    /// Parents and sequence numbers, off the routing path: a lookup that reads the shard it
-    /// found touches one small struct.
     details: Option<Box<ShardDetails>>,
 }
 
@@ -113,18 +123,20 @@ impl Shard {
     /// (the service's ids look like `shardId-000000000000`).
     pub fn new(id: impl Into<String>, range: HashKeyRange) -> Shard {
         Shard {
-            id: id.into(),
-            range,
-            details: None,
+            id: id.into().into_boxed_str(),
+            rest: Box::new(ShardRest {
+                range,
+                details: None,
+            }),
         }
     }
 
     fn details_mut(&mut self) -> &mut ShardDetails {
-        self.details.get_or_insert_with(Box::default)
+        self.rest.details.get_or_insert_with(Box::default)
     }
 
     fn details(&self) -> Option<&ShardDetails> {
-        self.details.as_deref()
+        self.rest.details.as_deref()
     }
 
     /// Sets the parent shard id (`ParentShardId`): the shard this one was split or merged from.
@@ -160,7 +172,7 @@ impl Shard {
 
     /// The hash key range the shard covers.
     pub fn hash_key_range(&self) -> HashKeyRange {
-        self.range
+        self.rest.range
     }
 
     /// True when the shard has no ending sequence number, so it still takes records.
@@ -193,7 +205,7 @@ impl fmt::Debug for Shard {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Shard")
             .field("id", &self.id)
-            .field("hash_key_range", &self.range)
+            .field("hash_key_range", &self.rest.range)
             .field("parent_shard_id", &self.parent_shard_id())
             .field("adjacent_parent_shard_id", &self.adjacent_parent_shard_id())
             .field("starting_sequence_number", &self.starting_sequence_number())
@@ -268,9 +280,10 @@ pub enum ShardMapError {
 /// `[0, 2^128-1]` exactly once, so that every hash key has exactly one shard.
 ///
 /// Lookups ([`shard_for`](Self::shard_for)) never fail and never allocate: a table indexed by
-/// the key's top bits (four to eight 8-byte entries per shard) answers almost every key with one
-/// comparison and no key-dependent branch; a binary search over a flat array of range starts
-/// handles the few buckets where several shards start.
+/// the key's top bits answers almost every key with one comparison and no key-dependent branch;
+/// a binary search over a flat array of range starts handles the few buckets where several
+/// shards start. Maps of up to 32,768 shards get four to eight 4-byte entries per shard (256 KiB
+/// for 10,000 shards), larger ones four to eight 8-byte entries.
 ///
 /// ```
 /// use kinesis_proto::{HashKey, ShardMap};
@@ -286,15 +299,49 @@ pub struct ShardMap {
     shards: Vec<Shard>,
     /// `starts[i]` is the starting hash key of `shards[i]`; `starts[0] == 0`.
     starts: Vec<u128>,
-    /// One entry per bucket of keys sharing their top `bits` bits. Empty (plain binary search)
-    /// only if a shard index does not fit in a `u32`.
-    buckets: Vec<Bucket>,
-    /// How many top bits of a key select its bucket, 1 to [`MAX_BUCKET_BITS`].
+    /// For maps of at most [`NARROW_MAX_SHARDS`] shards: one entry per bucket of keys sharing
+    /// their top `bits` bits, read from the key's top 32 bits alone. Empty otherwise.
+    narrow: Vec<NarrowBucket>,
+    /// For larger maps, the same with 8-byte entries. Empty for a narrow map, and (plain binary
+    /// search) when a shard index does not fit in 31 bits.
+    wide: Vec<Bucket>,
+    /// How many top bits of a key select its bucket: 1 to 18 for a narrow table, 1 to
+    /// [`MAX_BUCKET_BITS`] for a wide one.
     bits: u32,
 }
 
-/// What a lookup needs to know about one bucket of keys, in 8 bytes so that the table of a map
-/// of 10,000 shards (256 KiB) stays in a core's L2 cache beside the shards.
+/// One bucket of the narrow table, 4 bytes, so that the table of a map of 10,000 shards
+/// (256 KiB) leaves half of a 512 KiB L2 cache to the shards the lookups return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct NarrowBucket {
+    /// The index of the shard holding the bucket's first key, with [`NARROW_CROWDED`] set when
+    /// several shards start inside the bucket (binary search).
+    first: u16,
+    /// With at most one shard boundary in the bucket: the 16 key bits after the bucket prefix
+    /// ([`narrow_probe`]) of the boundary, or `u16::MAX` when the whole bucket is inside one
+    /// shard. A key equal to it in those bits is compared in full (for a bucket inside one shard
+    /// that finds the same shard). For a crowded bucket: the index of the shard holding the
+    /// bucket's last key.
+    probe: u16,
+}
+
+/// The flag in [`NarrowBucket::first`] of a bucket where several shards start.
+const NARROW_CROWDED: u16 = 1 << 15;
+
+/// The largest map with a narrow table: shard indexes must leave [`NARROW_CROWDED`] free.
+const NARROW_MAX_SHARDS: usize = NARROW_CROWDED as usize;
+
+/// The 16 bits that follow the `bits`-bit bucket prefix in `top`, a key's top 32 bits, as the
+/// high bits of the result. Past bit 32 (when `bits > 16`) the result holds zeros, for keys and
+/// boundaries alike, so that a key is above a boundary in these bits only when it is above it in
+/// full, and a key equal to it here is compared in full.
+#[inline]
+fn narrow_probe(top: u32, bits: u32) -> u16 {
+    ((top << bits) >> 16) as u16
+}
+
+/// What a lookup needs to know about one bucket of keys in a wide table (maps of more than
+/// [`NARROW_MAX_SHARDS`] shards).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Bucket {
     /// With at most one shard boundary in the bucket: the 32 key bits after the bucket prefix
@@ -310,9 +357,31 @@ struct Bucket {
 /// The flag in [`Bucket::first`] of a bucket where several shards start.
 const CROWDED: u32 = 1 << 31;
 
-/// The bucket table never has more than 2^20 entries (8 MiB); a map gets four to eight buckets
+/// The wide table never has more than 2^20 entries (8 MiB); a map gets four to eight buckets
 /// per shard.
 const MAX_BUCKET_BITS: u32 = 20;
+
+/// For each of the `2^bits` buckets of keys sharing their top `bits` bits, in order: the index
+/// of the shard holding the bucket's first key and of the one holding its last key.
+fn bucket_spans(starts: &[u128], bits: u32) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let n = starts.len();
+    let shift = 128 - bits;
+    // Walk the buckets and the shards together: `i` holds the bucket's first key, `j` its last.
+    let mut i = 0usize;
+    let mut j = 0usize;
+    (0..1usize << bits).map(move |b| {
+        let first_key = (b as u128) << shift;
+        let last_key = first_key | (u128::MAX >> bits);
+        while i + 1 < n && starts[i + 1] <= first_key {
+            i += 1;
+        }
+        j = j.max(i);
+        while j + 1 < n && starts[j + 1] <= last_key {
+            j += 1;
+        }
+        (i, j)
+    })
+}
 
 impl ShardMap {
     /// Builds the map from a stream's shards, open and closed: closed shards are dropped, the
@@ -323,14 +392,16 @@ impl ShardMap {
         let mut open = Vec::new();
         for shard in shards {
             if !seen.insert(shard.id.clone()) {
-                return Err(ShardMapError::DuplicateShardId { shard_id: shard.id });
+                return Err(ShardMapError::DuplicateShardId {
+                    shard_id: shard.id.into_string(),
+                });
             }
             if shard.is_open() {
                 open.push(shard);
             }
         }
         drop(seen);
-        open.sort_unstable_by_key(|s| (s.range.start, s.range.end));
+        open.sort_unstable_by_key(|s| (s.rest.range.start, s.rest.range.end));
         check_tiling(&open)?;
         Ok(ShardMap::from_tiling(open))
     }
@@ -380,31 +451,44 @@ impl ShardMap {
 
     /// Builds the lookup tables over shards already known to tile the space.
     fn from_tiling(shards: Vec<Shard>) -> ShardMap {
+        Self::from_tiling_with(shards, NARROW_MAX_SHARDS)
+    }
+
+    /// [`from_tiling`](Self::from_tiling), with a narrow table only up to `narrow_max` shards
+    /// (tests lower it to exercise the wide table on small maps).
+    fn from_tiling_with(shards: Vec<Shard>, narrow_max: usize) -> ShardMap {
         let n = shards.len();
-        let starts: Vec<u128> = shards.iter().map(|s| s.range.start.get()).collect();
-        let bits = (usize::BITS - n.leading_zeros() + 2).clamp(1, MAX_BUCKET_BITS);
-        let shift = 128 - bits;
-        let mut buckets = Vec::new();
-        // Shard indexes must leave the CROWDED bit free.
-        if n < CROWDED as usize {
-            let count = 1usize << bits;
-            buckets.reserve_exact(count);
-            // Walk the buckets and the shards together: `i` holds the bucket's first key,
-            // `j` its last one.
-            let mut i = 0usize;
-            let mut j = 0usize;
-            for b in 0..count {
-                let first_key = (b as u128) << shift;
-                let last_key = first_key | (u128::MAX >> bits);
-                while i + 1 < n && starts[i + 1] <= first_key {
-                    i += 1;
-                }
-                j = j.max(i);
-                while j + 1 < n && starts[j + 1] <= last_key {
-                    j += 1;
-                }
+        let starts: Vec<u128> = shards.iter().map(|s| s.rest.range.start.get()).collect();
+        let log = usize::BITS - n.leading_zeros();
+        let mut narrow = Vec::new();
+        let mut wide = Vec::new();
+        let bits;
+        if n <= narrow_max.min(NARROW_MAX_SHARDS) {
+            // n <= 2^15, so log <= 16 and bits <= 18: four to eight buckets per shard.
+            bits = (log + 2).clamp(1, 18);
+            narrow.reserve_exact(1 << bits);
+            // Shard indexes are below 2^15, so they fit in a u16 beside the flag.
+            narrow.extend(bucket_spans(&starts, bits).map(|(i, j)| match j - i {
+                0 => NarrowBucket {
+                    first: i as u16,
+                    probe: u16::MAX,
+                },
+                1 => NarrowBucket {
+                    first: i as u16,
+                    probe: narrow_probe((starts[j] >> 96) as u32, bits),
+                },
+                _ => NarrowBucket {
+                    first: i as u16 | NARROW_CROWDED,
+                    probe: j as u16,
+                },
+            }));
+        } else {
+            bits = (log + 2).clamp(1, MAX_BUCKET_BITS);
+            // Shard indexes must leave the CROWDED bit free.
+            if n < CROWDED as usize {
+                wide.reserve_exact(1 << bits);
                 // n < 2^31, so both indexes fit in 31 bits.
-                let bucket = match j - i {
+                wide.extend(bucket_spans(&starts, bits).map(|(i, j)| match j - i {
                     0 => Bucket {
                         probe: u32::MAX,
                         first: i as u32,
@@ -417,14 +501,14 @@ impl ShardMap {
                         probe: j as u32,
                         first: i as u32 | CROWDED,
                     },
-                };
-                buckets.push(bucket);
+                }));
             }
         }
         ShardMap {
             shards,
             starts,
-            buckets,
+            narrow,
+            wide,
             bits,
         }
     }
@@ -462,7 +546,47 @@ impl ShardMap {
     #[inline]
     pub fn shard_index(&self, key: HashKey) -> usize {
         let key = key.get();
-        let Some(bucket) = self.buckets.get((key >> (128 - self.bits)) as usize) else {
+        self.locate((key >> 96) as u32, || key)
+    }
+
+    /// The index of the shard holding the key whose top 32 bits are `top`; `key` gives the
+    /// whole key, which only a few lookups need.
+    ///
+    /// Taking the top bits apart lets [`shard_for_partition_key`](Self::shard_for_partition_key)
+    /// start the lookup from the one MD5 state word they come from.
+    #[inline]
+    fn locate(&self, top: u32, key: impl FnOnce() -> u128) -> usize {
+        // A narrow table has at most 2^18 entries and `bits <= 18`, so the shifts stay in range
+        // (a wide map has `bits <= 20` and an empty narrow table).
+        let Some(&bucket) = self.narrow.get((top >> (32 - self.bits)) as usize) else {
+            return self.locate_wide(key());
+        };
+        let probe = narrow_probe(top, self.bits);
+        if (bucket.first & NARROW_CROWDED == 0) & (probe != bucket.probe) {
+            // No branch depends on the key here, so no mispredict can flush the hashing of the
+            // next record. For a bucket inside one shard `probe` is `u16::MAX`: never above.
+            usize::from(bucket.first) + usize::from(probe > bucket.probe)
+        } else {
+            self.locate_narrow_rare(bucket, key())
+        }
+    }
+
+    /// A key of a crowded narrow bucket, or equal to its boundary in the compared bits.
+    #[cold]
+    fn locate_narrow_rare(&self, bucket: NarrowBucket, key: u128) -> usize {
+        let first = usize::from(bucket.first & !NARROW_CROWDED);
+        if bucket.first & NARROW_CROWDED != 0 {
+            self.search(first, usize::from(bucket.probe), key)
+        } else {
+            // For a bucket inside one shard, `starts[first + 1]` lies beyond the bucket, so this
+            // finds `first`.
+            self.search(first, first + 1, key)
+        }
+    }
+
+    /// The lookup of a map with no narrow table.
+    fn locate_wide(&self, key: u128) -> usize {
+        let Some(bucket) = self.wide.get((key >> (128 - self.bits)) as usize) else {
             return self.search(0, self.shards.len().saturating_sub(1), key);
         };
         if bucket.first & CROWDED != 0 {
@@ -479,23 +603,33 @@ impl ShardMap {
             // inside one shard, `starts[first + 1]` lies beyond the bucket, so this finds `first`.
             self.search(first, first + 1, key)
         } else {
-            // No branch depends on the key here, so no mispredict can flush the hashing of the
-            // next record. For a bucket inside one shard `probe` is `u32::MAX`: never above.
             first + usize::from(probe > bucket.probe)
         }
+    }
+
+    /// The shard at an index a lookup returned.
+    #[inline]
+    fn shard_at(&self, index: usize) -> &Shard {
+        self.shards
+            .get(index)
+            .expect("lookups return indexes below len: the tables hold shard indexes and the search stays within them")
     }
 
     /// The open shard that holds `key`. Never fails: the shards cover every hash key.
     #[inline]
     pub fn shard_for(&self, key: HashKey) -> &Shard {
-        self.shards
-            .get(self.shard_index(key))
-            .expect("shard_index is below len: the bucket table holds shard indexes and the search stays within it")
+        self.shard_at(self.shard_index(key))
     }
 
     /// The open shard a record with this partition key lands on (its MD5 hash key).
     pub fn shard_for_partition_key(&self, partition_key: &str) -> &Shard {
-        self.shard_for(HashKey::from_partition_key(partition_key))
+        let words = md5_words(partition_key.as_bytes());
+        // The key's top 32 bits are the first MD5 state word; the whole key is only built for
+        // the rare lookups that compare in full.
+        let index = self.locate(words[0].swap_bytes(), || {
+            HashKey::from_md5_words(words).get()
+        });
+        self.shard_at(index)
     }
 
     /// The open shard a record lands on: by its explicit hash key if given, else by its
@@ -520,37 +654,37 @@ fn check_tiling(open: &[Shard]) -> Result<(), ShardMapError> {
         (Some(first), Some(last)) => (first, last),
         _ => return Err(ShardMapError::Empty),
     };
-    if first.range.start != HashKey::MIN {
+    if first.rest.range.start != HashKey::MIN {
         return Err(ShardMapError::DoesNotStartAtZero {
-            shard_id: first.id.clone(),
-            start: first.range.start,
+            shard_id: first.id().to_owned(),
+            start: first.rest.range.start,
         });
     }
     for pair in open.windows(2) {
         let (a, b) = (&pair[0], &pair[1]);
-        let (a_end, b_start) = (a.range.end.get(), b.range.start.get());
+        let (a_end, b_start) = (a.rest.range.end.get(), b.rest.range.start.get());
         if b_start <= a_end {
             return Err(ShardMapError::Overlap {
-                first_shard: a.id.clone(),
-                second_shard: b.id.clone(),
-                first_overlapping: b.range.start,
-                last_overlapping: HashKey::new(a_end.min(b.range.end.get())),
+                first_shard: a.id().to_owned(),
+                second_shard: b.id().to_owned(),
+                first_overlapping: b.rest.range.start,
+                last_overlapping: HashKey::new(a_end.min(b.rest.range.end.get())),
             });
         }
         // b_start > a_end, so a_end + 1 cannot overflow and b_start - 1 >= a_end + 1 when gapped.
         if b_start != a_end + 1 {
             return Err(ShardMapError::Gap {
-                after_shard: a.id.clone(),
-                before_shard: b.id.clone(),
+                after_shard: a.id().to_owned(),
+                before_shard: b.id().to_owned(),
                 first_missing: HashKey::new(a_end + 1),
                 last_missing: HashKey::new(b_start - 1),
             });
         }
     }
-    if last.range.end != HashKey::MAX {
+    if last.rest.range.end != HashKey::MAX {
         return Err(ShardMapError::DoesNotEndAtMax {
-            shard_id: last.id.clone(),
-            end: last.range.end,
+            shard_id: last.id().to_owned(),
+            end: last.rest.range.end,
         });
     }
     Ok(())
@@ -588,6 +722,43 @@ mod tests {
         assert_eq!(ShardMap::even(0), Err(ShardMapError::Empty));
     }
 
+    /// The map over the same shards with a wide table, as a map of more than
+    /// [`NARROW_MAX_SHARDS`] shards gets.
+    fn wide(map: &ShardMap) -> ShardMap {
+        let wide = ShardMap::from_tiling_with(map.shards.clone(), 0);
+        assert!(wide.narrow.is_empty() && !wide.wide.is_empty());
+        wide
+    }
+
+    /// The map over shards starting at `starts` (sorted, the first 0).
+    fn tiled(starts: &[u128]) -> ShardMap {
+        let shards = starts.iter().enumerate().map(|(i, &start)| {
+            let end = starts.get(i + 1).map_or(u128::MAX, |next| next - 1);
+            Shard::new(format!("s{i}"), range(start, end))
+        });
+        ShardMap::new(shards).unwrap()
+    }
+
+    /// Checks `keys` on the map and on its wide twin, by key and, for `partition_keys`, by
+    /// partition key.
+    fn check_both(map: &ShardMap, keys: impl IntoIterator<Item = u128>, partition_keys: &[&str]) {
+        let twin = wide(map);
+        let keys: Vec<u128> = keys.into_iter().collect();
+        for m in [map, &twin] {
+            for &key in &keys {
+                assert_eq!(m.shard_index(HashKey::new(key)), linear(m, key), "{key}");
+            }
+            for pk in partition_keys {
+                let key = HashKey::from_partition_key(pk).get();
+                assert_eq!(
+                    m.shard_for_partition_key(pk),
+                    &m.shards()[linear(m, key)],
+                    "{pk}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn bucket_table_agrees_with_linear_scan_on_crowded_buckets() {
         // Many shards packed into one bucket, then a huge one: the in-bucket search must cope.
@@ -597,9 +768,33 @@ mod tests {
         }
         shards.push(Shard::new("big", range(300, u128::MAX)));
         let map = ShardMap::new(shards).unwrap();
-        for key in (0..400).chain([u128::MAX, u128::MAX - 1, 1 << 120, (1 << 108) - 1]) {
-            assert_eq!(map.shard_index(HashKey::new(key)), linear(&map, key));
+        assert_ne!(map.narrow[0].first & NARROW_CROWDED, 0);
+        let keys: Vec<u128> = (0..400)
+            .chain([u128::MAX, u128::MAX - 1, 1 << 120, (1 << 108) - 1])
+            .collect();
+        for key in &keys {
+            assert_eq!(map.shard_index(HashKey::new(*key)), linear(&map, *key));
         }
+        check_both(&map, keys, &["abcd", ""]);
+    }
+
+    #[test]
+    fn crowded_last_bucket_and_both_ends_of_the_space() {
+        // Shards packed at the top of the space: the last bucket is crowded, its last shard ends
+        // at u128::MAX.
+        let mut starts = vec![0u128, 1, 2];
+        starts.extend((1..=50u128).rev().map(|i| u128::MAX - i * 7));
+        let map = tiled(&starts);
+        let last = map.narrow.last().unwrap();
+        assert_ne!(last.first & NARROW_CROWDED, 0, "{last:?}");
+        assert_eq!(usize::from(last.probe), map.len() - 1);
+        let mut keys = vec![0, 1, 2, 3, 1 << 127, u128::MAX];
+        for &s in &starts {
+            keys.extend([s, s.wrapping_sub(1), s.wrapping_add(1)]);
+        }
+        check_both(&map, keys, &["abcd", "x"]);
+        let full = ShardMap::even(1).unwrap();
+        check_both(&full, [0, 1, 1 << 127, u128::MAX - 1, u128::MAX], &["abcd"]);
     }
 
     #[test]
@@ -610,33 +805,158 @@ mod tests {
             Shard::new("b", range(cut, u128::MAX)),
         ])
         .unwrap();
-        // The boundary's bucket compares the 32 bits after the prefix, which are equal for
-        // `cut` and its neighbours: those keys take the full comparison.
-        let boundary = map.buckets[(cut >> (128 - map.bits)) as usize];
+        // The boundary's bucket compares the bits after the prefix, which are equal for `cut`
+        // and its neighbours: those keys take the full comparison.
+        let top = (cut >> 96) as u32;
+        let boundary = map.narrow[(top >> (32 - map.bits)) as usize];
+        assert_eq!(boundary.first & NARROW_CROWDED, 0, "{boundary:?}");
+        assert_eq!(boundary.probe, narrow_probe(top, map.bits));
+        let twin = wide(&map);
+        let boundary = twin.wide[(cut >> (128 - twin.bits)) as usize];
         assert_eq!(boundary.first & CROWDED, 0, "{boundary:?}");
-        assert_eq!(boundary.probe, ShardMap::probe(cut, map.bits));
-        for key in [cut - 5, cut - 1, cut, cut + 1, cut + 2, u128::MAX] {
-            assert_eq!(
-                map.shard_index(HashKey::new(key)),
-                linear(&map, key),
-                "{key}"
-            );
+        assert_eq!(boundary.probe, ShardMap::probe(cut, twin.bits));
+        for m in [&map, &twin] {
+            for key in [cut - 5, cut - 1, cut, cut + 1, cut + 2, u128::MAX] {
+                assert_eq!(m.shard_index(HashKey::new(key)), linear(m, key), "{key}");
+            }
+            // A one-shard bucket whose keys reach the all-ones probe, in the first and the last
+            // bucket.
+            assert_eq!(m.shard_index(HashKey::new(cut - 6)), 0);
+            assert_eq!(m.shard_index(HashKey::new((1u128 << 127) - 1)), 0);
+            assert_eq!(m.shard_index(HashKey::MAX), 1);
         }
-        // A one-shard bucket whose keys reach the all-ones probe, in the first and the last
-        // bucket.
-        assert_eq!(map.shard_index(HashKey::new(cut - 6)), 0);
-        assert_eq!(map.shard_index(HashKey::new((1u128 << 127) - 1)), 0);
-        assert_eq!(map.shard_index(HashKey::MAX), 1);
         let full = ShardMap::even(1).unwrap();
         assert_eq!(full.shard_index(HashKey::MAX), 0);
     }
 
     #[test]
+    fn partition_keys_hashing_onto_a_boundary_are_compared_in_full() {
+        // A boundary exactly at a partition key's hash, and one just after it: the key's 32 top
+        // bits equal the boundary's, so the lookup from the first MD5 word alone cannot decide.
+        let h = HashKey::from_partition_key("abcd").get();
+        for starts in [vec![0, h], vec![0, h + 1], vec![0, h - 1, h, h + 1, h + 2]] {
+            let map = tiled(&starts);
+            check_both(&map, [h - 1, h, h + 1, h + 2], &["abcd", "abce", ""]);
+        }
+    }
+
+    #[test]
+    fn narrow_table_up_to_32768_shards_then_wide() {
+        for (n, narrow) in [
+            (32_767u32, true),
+            (32_768, true),
+            (32_769, false),
+            (40_000, false),
+        ] {
+            let map = ShardMap::even(n).unwrap();
+            assert_eq!(!map.narrow.is_empty(), narrow, "{n}");
+            assert_eq!(!map.wide.is_empty(), !narrow, "{n}");
+            let mut keys = vec![0, 1, u128::MAX, u128::MAX - 1];
+            for s in map.shards().iter().step_by(97).chain(map.shards().last()) {
+                let r = s.hash_key_range();
+                keys.extend([
+                    r.start().get(),
+                    r.end().get(),
+                    r.start().get().wrapping_sub(1),
+                ]);
+            }
+            for key in keys {
+                let expected = map.starts.partition_point(|&s| s <= key) - 1;
+                assert_eq!(map.shard_index(HashKey::new(key)), expected, "{n} {key}");
+            }
+            for pk in ["abcd", "", "shard routing"] {
+                let key = HashKey::from_partition_key(pk);
+                assert_eq!(
+                    map.shard_for_partition_key(pk),
+                    map.shard_for(key),
+                    "{n} {pk}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn boundaries_below_the_compared_bits_of_an_18_bit_table() {
+        // 32,768 shards: 18-bit buckets, so the narrow probe holds 14 key bits and its last two
+        // are zero for keys and boundaries alike. Boundaries that differ from their neighbours
+        // only past bit 32 must be compared in full.
+        let h = 1u128 << 113;
+        let mut starts: Vec<u128> = (0..32_768u128).map(|i| i * h).collect();
+        starts[5] += (1 << 100) + 5;
+        starts[9] += 1 << 95;
+        starts[11] += (1 << 96) + (1 << 95);
+        let map = tiled(&starts);
+        assert_eq!(map.bits, 18);
+        assert!(!map.narrow.is_empty());
+        let mut keys = vec![0, u128::MAX];
+        for i in [4usize, 5, 6, 8, 9, 10, 11, 12] {
+            let s = starts[i];
+            keys.extend([s - 1, s, s + 1, s - (1 << 95), s + (1 << 95), s - (1 << 96)]);
+        }
+        check_both(&map, keys, &["abcd"]);
+    }
+
+    #[test]
+    fn random_maps_agree_with_linear_scan_on_both_tables() {
+        // splitmix64, so the maps and keys are the same on every run.
+        let mut state = 7u64;
+        let mut next = move || {
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        };
+        for n in [2usize, 3, 17, 200, 1000] {
+            let mut starts = vec![0u128];
+            while starts.len() < n {
+                let wide_cut = (u128::from(next()) << 64) | u128::from(next());
+                // One cut in four near an earlier one, so that buckets get crowded.
+                let cut = if next() % 4 == 0 {
+                    starts[next() as usize % starts.len()].wrapping_add(u128::from(next() % 64))
+                } else {
+                    wide_cut
+                };
+                if !starts.contains(&cut) {
+                    starts.push(cut);
+                }
+            }
+            starts.sort_unstable();
+            let map = tiled(&starts);
+            let mut keys: Vec<u128> = (0..500)
+                .map(|_| (u128::from(next()) << 64) | u128::from(next()))
+                .collect();
+            for &s in &starts {
+                keys.extend([s, s.wrapping_sub(1), s + 1]);
+            }
+            let pks: Vec<String> = (0..200).map(|i| format!("key-{i}")).collect();
+            let pks: Vec<&str> = pks.iter().map(String::as_str).collect();
+            check_both(&map, keys, &pks);
+        }
+    }
+
+    #[test]
+    fn a_shard_is_small_and_a_narrow_bucket_is_four_bytes() {
+        // The lookup's caller reads the shard it gets: keeping shards to 24 bytes keeps the
+        // shards of a 10,000-shard map (240 KB) and its table (256 KiB) in a 512 KiB L2 cache.
+        assert_eq!(size_of::<Shard>(), 24);
+        assert_eq!(size_of::<NarrowBucket>(), 4);
+        assert_eq!(size_of::<Bucket>(), 8);
+        let map = ShardMap::even(10_000).unwrap();
+        assert_eq!((map.narrow.len(), map.bits), (65_536, 16));
+    }
+
+    #[test]
     fn without_bucket_table_search_is_still_right() {
         let mut map = ShardMap::even(7).unwrap();
-        map.buckets.clear();
+        map.narrow.clear();
+        map.wide.clear();
         for key in [0, 1, u128::MAX, u128::MAX / 7, u128::MAX / 7 + 1, 1 << 127] {
             assert_eq!(map.shard_index(HashKey::new(key)), linear(&map, key));
         }
+        assert_eq!(
+            map.shard_for_partition_key("abcd"),
+            &map.shards()[linear(&map, HashKey::from_partition_key("abcd").get())]
+        );
     }
 }
