@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::hash_key::HashKey;
+use crate::hash_key::{HashKey, PackedHashKey};
 use crate::invalid_input::{Field, InvalidInput, Rule};
 use crate::limits::{DEFAULT_MAX_RECORD_SIZE, MAX_MAX_RECORD_SIZE, MIN_MAX_RECORD_SIZE};
 use crate::partition_key::PartitionKey;
@@ -40,7 +40,7 @@ pub struct PutRecordInput<'a> {
     pub(crate) stream_arn: Option<StreamArn>,
     pub(crate) partition_key: Option<PartitionKey<'a>>,
     pub(crate) data: Cow<'a, [u8]>,
-    pub(crate) explicit_hash_key: Option<HashKey>,
+    pub(crate) explicit_hash_key: Option<PackedHashKey>,
     pub(crate) sequence_number_for_ordering: Option<SequenceNumber<'a>>,
     pub(crate) dry_run: Option<bool>,
     pub(crate) distribution: RecordDistribution,
@@ -75,7 +75,7 @@ impl<'a> PutRecordInput<'a> {
 
     /// The explicit hash key, if given.
     pub fn explicit_hash_key(&self) -> Option<HashKey> {
-        self.explicit_hash_key
+        self.explicit_hash_key.map(PackedHashKey::get)
     }
 
     /// The sequence number for ordering, if given.
@@ -106,7 +106,7 @@ impl<'a> PutRecordInput<'a> {
         if self.distribution == RecordDistribution::Auto {
             return None;
         }
-        self.explicit_hash_key
+        self.explicit_hash_key()
             .or_else(|| self.partition_key.as_ref().map(PartitionKey::hash_key))
     }
 
@@ -134,7 +134,7 @@ impl fmt::Debug for PutRecordInput<'_> {
             .field("stream_arn", &self.stream_arn)
             .field("partition_key", &self.partition_key)
             .field("data", &format_args!("<{} bytes>", self.data.len()))
-            .field("explicit_hash_key", &self.explicit_hash_key)
+            .field("explicit_hash_key", &self.explicit_hash_key())
             .field(
                 "sequence_number_for_ordering",
                 &self.sequence_number_for_ordering,
@@ -163,7 +163,7 @@ pub struct PutRecordInputBuilder<'a> {
     stream_arn: Pending<StreamArn>,
     partition_key: Pending<PartitionKey<'a>>,
     data: Option<Cow<'a, [u8]>>,
-    explicit_hash_key: Pending<HashKey>,
+    explicit_hash_key: Pending<PackedHashKey>,
     sequence_number_for_ordering: Pending<SequenceNumber<'a>>,
     dry_run: Option<bool>,
     distribution: RecordDistribution,
@@ -196,7 +196,13 @@ impl fmt::Debug for PutRecordInputBuilder<'_> {
                 "data",
                 &self.data.as_ref().map(|d| format!("<{} bytes>", d.len())),
             )
-            .field("explicit_hash_key", &self.explicit_hash_key)
+            .field(
+                "explicit_hash_key",
+                &self
+                    .explicit_hash_key
+                    .as_ref()
+                    .map(|k| k.as_ref().map(|k| k.get())),
+            )
             .field(
                 "sequence_number_for_ordering",
                 &self.sequence_number_for_ordering,
@@ -221,13 +227,22 @@ where
 /// `build()`. The error is boxed so that the builder, which every setter moves, stays small.
 type Pending<T> = Option<Result<T, Box<InvalidInput>>>;
 
-/// Takes a pending value out, or its error.
-fn take<T>(pending: Pending<T>) -> Result<Option<T>, InvalidInput> {
-    pending.transpose().map_err(|e| *e)
+/// Takes a pending value out, or returns its error from the enclosing function. A macro
+/// rather than `transpose()?`: that moves each value through two temporaries, whose partial
+/// copies stall the loads that follow (measured: a sixth of a 100 B build).
+macro_rules! take {
+    ($pending:expr) => {
+        match $pending {
+            None => None,
+            Some(Ok(value)) => Some(value),
+            Some(Err(error)) => return Err(*error),
+        }
+    };
 }
 
 impl<'a> PutRecordInputBuilder<'a> {
     /// The stream name (`StreamName`): 1 to 128 characters of `[a-zA-Z0-9_.-]`.
+    #[inline(always)]
     pub fn stream_name<V>(mut self, name: V) -> Self
     where
         V: TryInto<StreamName>,
@@ -238,6 +253,7 @@ impl<'a> PutRecordInputBuilder<'a> {
     }
 
     /// The stream ARN (`StreamARN`). A stream name, an ARN or both must be given.
+    #[inline(always)]
     pub fn stream_arn<V>(mut self, arn: V) -> Self
     where
         V: TryInto<StreamArn>,
@@ -249,6 +265,7 @@ impl<'a> PutRecordInputBuilder<'a> {
 
     /// The partition key (`PartitionKey`): 1 to 256 UTF-16 code units. Required unless the
     /// stream uses [`RecordDistribution::Auto`].
+    #[inline(always)]
     pub fn partition_key<V>(mut self, key: V) -> Self
     where
         V: TryInto<PartitionKey<'a>>,
@@ -260,6 +277,7 @@ impl<'a> PutRecordInputBuilder<'a> {
 
     /// The record's data (`Data`), owned (`Vec<u8>`) or borrowed (`&[u8]`), before base64.
     /// Required; may be empty.
+    #[inline(always)]
     pub fn data(mut self, data: impl Into<Cow<'a, [u8]>>) -> Self {
         self.data = Some(data.into());
         self
@@ -267,17 +285,19 @@ impl<'a> PutRecordInputBuilder<'a> {
 
     /// The explicit hash key (`ExplicitHashKey`): a decimal string or a [`HashKey`]; it
     /// replaces the partition key's MD5 hash for routing.
+    #[inline(always)]
     pub fn explicit_hash_key<V>(mut self, key: V) -> Self
     where
         V: TryInto<HashKey>,
         V::Error: Into<InvalidInput>,
     {
-        self.explicit_hash_key = Some(convert(key));
+        self.explicit_hash_key = Some(convert::<HashKey, V>(key).map(PackedHashKey::from));
         self
     }
 
     /// The sequence number for ordering (`SequenceNumberForOrdering`): usually the sequence
     /// number of the previous record with the same partition key.
+    #[inline(always)]
     pub fn sequence_number_for_ordering<V>(mut self, sequence_number: V) -> Self
     where
         V: TryInto<SequenceNumber<'a>>,
@@ -289,6 +309,7 @@ impl<'a> PutRecordInputBuilder<'a> {
 
     /// Sets `DryRun`: the service checks the request and answers `DryRunOperationException`
     /// instead of writing the record.
+    #[inline(always)]
     pub fn dry_run(mut self, dry_run: bool) -> Self {
         self.dry_run = Some(dry_run);
         self
@@ -296,6 +317,7 @@ impl<'a> PutRecordInputBuilder<'a> {
 
     /// States the stream's record distribution; the default is
     /// [`RecordDistribution::UserPartitionKey`].
+    #[inline(always)]
     pub fn record_distribution(mut self, distribution: RecordDistribution) -> Self {
         self.distribution = distribution;
         self
@@ -304,6 +326,7 @@ impl<'a> PutRecordInputBuilder<'a> {
     /// The stream's maximum record size in bytes (data plus partition key), from 1 MiB
     /// (1,048,576, the default) to 10 MiB (10,485,760), as set on the stream with
     /// `UpdateMaxRecordSize`. A value outside that range makes `build` fail on `maxRecordSize`.
+    #[inline(always)]
     pub fn max_record_size(mut self, bytes: usize) -> Self {
         self.max_record_size = bytes;
         self
@@ -313,12 +336,12 @@ impl<'a> PutRecordInputBuilder<'a> {
     /// for the order).
     pub fn build(self) -> Result<PutRecordInput<'a>, InvalidInput> {
         check_max_record_size(self.max_record_size)?;
-        let stream_name = take(self.stream_name)?;
-        let stream_arn = take(self.stream_arn)?;
+        let stream_name = take!(self.stream_name);
+        let stream_arn = take!(self.stream_arn);
         if stream_name.is_none() && stream_arn.is_none() {
             return Err(InvalidInput::new(Field::StreamName, Rule::Missing));
         }
-        let partition_key = take(self.partition_key)?;
+        let partition_key = take!(self.partition_key);
         let auto = self.distribution == RecordDistribution::Auto;
         if partition_key.is_none() && !auto {
             return Err(InvalidInput::new(Field::PartitionKey, Rule::Missing));
@@ -326,14 +349,14 @@ impl<'a> PutRecordInputBuilder<'a> {
         let data = self
             .data
             .ok_or(InvalidInput::new(Field::Data, Rule::Missing))?;
-        let explicit_hash_key = take(self.explicit_hash_key)?;
+        let explicit_hash_key = take!(self.explicit_hash_key);
         if auto && explicit_hash_key.is_some() {
             return Err(InvalidInput::new(
                 Field::ExplicitHashKey,
                 Rule::NotAllowedWithAutoDistribution,
             ));
         }
-        let sequence_number_for_ordering = take(self.sequence_number_for_ordering)?;
+        let sequence_number_for_ordering = take!(self.sequence_number_for_ordering);
         if auto && sequence_number_for_ordering.is_some() {
             return Err(InvalidInput::new(
                 Field::SequenceNumberForOrdering,

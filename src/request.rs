@@ -181,7 +181,7 @@ impl PutRecordInput<'_> {
                     json::string_len(key.as_str())
                 };
         }
-        if let Some(h) = self.explicit_hash_key {
+        if let Some(h) = self.explicit_hash_key() {
             let mut buf = [0; EXPLICIT_HASH_KEY_MAX_DIGITS];
             len += b",\"ExplicitHashKey\":\"\"".len() + h.write_decimal(&mut buf).len();
         }
@@ -227,7 +227,7 @@ impl PutRecordInput<'_> {
             }
             None => buf.push(b'"'),
         }
-        if let Some(h) = self.explicit_hash_key {
+        if let Some(h) = self.explicit_hash_key() {
             let mut digits = [0; EXPLICIT_HASH_KEY_MAX_DIGITS];
             buf.extend_from_slice(b",\"ExplicitHashKey\":\"");
             buf.extend_from_slice(h.write_decimal(&mut digits).as_bytes());
