@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 /// A string that is a `'static` literal, a short string kept inline, or a shared heap string:
 /// cloning never allocates, so a validated stream name can be attached to every record of a hot
-/// loop, and a short name given as a `&str` (most stream names) costs no allocation either.
+/// loop, and a name of up to 15 bytes given as a `&str` costs no allocation either.
 #[derive(Clone)]
 pub(crate) enum SharedText {
     Static(&'static str),
