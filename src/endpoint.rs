@@ -20,7 +20,6 @@ use partition::Partition;
 #[derive(Clone, PartialEq, Eq)]
 pub struct Endpoint {
     uri: Uri,
-    host: HeaderValue,
     /// The headers every request to this endpoint carries, in their order, with placeholders
     /// for the operation and the length: a request clones this instead of inserting four
     /// headers one by one.
@@ -258,8 +257,8 @@ impl Endpoint {
         };
         let host = authority.strip_suffix(default_port).unwrap_or(authority);
         let host = HeaderValue::from_str(host).ok()?;
-        let headers = crate::request::header_template(&host);
-        Some(Endpoint { uri, host, headers })
+        let headers = crate::request::header_template(host);
+        Some(Endpoint { uri, headers })
     }
 
     /// The absolute request URI: scheme, authority and path.
@@ -270,7 +269,10 @@ impl Endpoint {
     /// The `host` header value: the authority, without a default port.
     pub fn host(&self) -> &str {
         // Built from a `&str` in `from_parts`, so always visible ASCII.
-        self.host.to_str().unwrap_or("")
+        self.headers
+            .get(http::header::HOST)
+            .and_then(|host| host.to_str().ok())
+            .unwrap_or("")
     }
 
     /// The request headers with placeholders; see [`crate::request::header_template`].

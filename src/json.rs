@@ -4,8 +4,14 @@
 //! requires: `"` and `\` escaped, control bytes below 0x20 as `\n`, `\r`, `\t`, `\b`, `\f` or
 //! `\u00xx` with lower-case hex; everything else (`/`, DEL, non-ASCII UTF-8) as is.
 
-/// The index of the first byte of `s` that cannot stand for itself inside a JSON string (a
-/// quote, a backslash or a control byte below 0x20; RFC 8259, section 7), eight bytes at a time: each word
+/// Whether `b` cannot stand for itself inside a JSON string: a quote, a backslash or a control
+/// byte below 0x20 (RFC 8259, section 7). The byte-at-a-time definition [`first_special`]
+/// agrees with; usable in constants.
+pub(crate) const fn is_special(b: u8) -> bool {
+    b == b'"' || b == b'\\' || b < 0x20
+}
+
+/// The index of the first [special](is_special) byte of `s`, eight bytes at a time: each word
 /// gets a bit per special byte from carry tricks on `u64` arithmetic ("SWAR"). A borrow can set
 /// a bit in a later byte than a true match, never an earlier one, so the lowest bit set is the
 /// first special byte. The last few bytes are read as the last eight bytes of `s` when it has
@@ -161,11 +167,6 @@ pub(crate) fn write_base64(out: &mut Vec<u8>, data: &[u8]) {
 mod tests {
     use super::*;
 
-    /// The byte-at-a-time definition [`first_special`] must agree with.
-    fn is_special(b: u8) -> bool {
-        b == b'"' || b == b'\\' || b < 0x20
-    }
-
     #[test]
     fn strings_are_escaped_as_serde_json_writes_them() {
         let cases = [
@@ -184,7 +185,7 @@ mod tests {
     }
 
     #[test]
-    fn the_block_search_finds_the_first_special_byte_at_every_offset() {
+    fn the_word_search_finds_the_first_special_byte_at_every_offset() {
         for len in 0..40 {
             for at in 0..=len {
                 for special in [b'"', b'\\', 0x00, 0x1f] {

@@ -68,8 +68,28 @@ impl<'a> PartitionKey<'a> {
     }
 
     /// Whether the key needs no JSON escaping.
-    pub(crate) fn is_plain(&self) -> bool {
+    #[cfg(test)]
+    fn is_plain(&self) -> bool {
         self.plain
+    }
+
+    /// The key's length as a JSON string, quotes included.
+    pub(crate) fn json_len(&self) -> usize {
+        if self.plain {
+            json::plain_string_len(self.key.as_bytes())
+        } else {
+            json::string_len(&self.key)
+        }
+    }
+
+    /// Appends the key as a JSON string, quotes included: copied as it is when it was found
+    /// plain, escaped otherwise.
+    pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
+        if self.plain {
+            json::write_plain_string(out, self.key.as_bytes());
+        } else {
+            json::write_string(out, &self.key);
+        }
     }
 
     /// The key's length in UTF-8 bytes, as it counts toward the record size limit.
@@ -136,7 +156,7 @@ const fn is_plain(key: &str) -> bool {
     let b = key.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'"' || b[i] == b'\\' || b[i] < 0x20 {
+        if json::is_special(b[i]) {
             return false;
         }
         i += 1;

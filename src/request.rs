@@ -9,6 +9,7 @@ use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Request};
 
 use crate::endpoint::Endpoint;
+use crate::hash_key::HashKey;
 use crate::input::PutRecordInput;
 use crate::json;
 use crate::limits::EXPLICIT_HASH_KEY_MAX_DIGITS;
@@ -35,12 +36,12 @@ pub(crate) const PUT_RECORD_TARGET_VALUE: HeaderValue = HeaderValue::from_static
 /// The four headers of every awsJson1_1 request to an endpoint, in the order `content-type`,
 /// `x-amz-target`, `content-length`, `host`, with placeholders for the operation and the length
 /// that [`aws_json_request`] replaces. Built once per [`Endpoint`].
-pub(crate) fn header_template(host: &HeaderValue) -> HeaderMap {
+pub(crate) fn header_template(host: HeaderValue) -> HeaderMap {
     let mut headers = HeaderMap::with_capacity(4);
     headers.insert(CONTENT_TYPE, CONTENT_TYPE_VALUE);
     headers.insert(X_AMZ_TARGET_NAME, PUT_RECORD_TARGET_VALUE);
     headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
-    headers.insert(HOST, host.clone());
+    headers.insert(HOST, host);
     headers
 }
 
@@ -71,7 +72,8 @@ pub(crate) fn aws_json_request(
 }
 
 /// The `content-length` value. Below 10,000 it is a slice of [`PADDED_NUMBERS`], which costs no
-/// allocation; above, one allocation for the digits (`HeaderValue::from(usize)` makes two).
+/// allocation; above, one allocation for the digits (`HeaderValue::from(usize)` makes two),
+/// written by the hash key's decimal writer.
 fn content_length(len: usize) -> HeaderValue {
     if len < 10_000 {
         let digits = match len {
@@ -86,21 +88,9 @@ fn content_length(len: usize) -> HeaderValue {
             return HeaderValue::from_static(text);
         }
     }
-    let mut digits = [0u8; 20]; // u64::MAX has 20 digits
-    let mut n = len as u64;
-    let mut at = digits.len();
-    while let Some(slot) = at.checked_sub(1).and_then(|i| digits.get_mut(i)) {
-        *slot = b'0' + (n % 10) as u8;
-        at -= 1;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    digits
-        .get(at..)
-        .and_then(|d| HeaderValue::from_bytes(d).ok())
-        .unwrap_or_else(|| HeaderValue::from(len))
+    let mut digits = [0; EXPLICIT_HASH_KEY_MAX_DIGITS];
+    HeaderValue::from_str(HashKey::new(len as u128).write_decimal(&mut digits))
+        .unwrap_or_else(|_| HeaderValue::from(len))
 }
 
 /// `0000`, `0001`, ... `9999` back to back (40,000 bytes, made at compile time): every
@@ -174,12 +164,7 @@ impl PutRecordInput<'_> {
         }
         len += b"\"Data\":".len() + json::base64_string_len(&self.data);
         if let Some(key) = &self.partition_key {
-            len += b",\"PartitionKey\":".len()
-                + if key.is_plain() {
-                    json::plain_string_len(key.as_str().as_bytes())
-                } else {
-                    json::string_len(key.as_str())
-                };
+            len += b",\"PartitionKey\":".len() + key.json_len();
         }
         if let Some(h) = self.explicit_hash_key() {
             let mut buf = [0; EXPLICIT_HASH_KEY_MAX_DIGITS];
@@ -219,11 +204,7 @@ impl PutRecordInput<'_> {
         match &self.partition_key {
             Some(key) => {
                 buf.extend_from_slice(b"\",\"PartitionKey\":");
-                if key.is_plain() {
-                    json::write_plain_string(buf, key.as_str().as_bytes());
-                } else {
-                    json::write_string(buf, key.as_str());
-                }
+                key.write_json(buf);
             }
             None => buf.push(b'"'),
         }

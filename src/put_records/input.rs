@@ -122,8 +122,6 @@ pub struct ValidatedEntry<'a> {
     pub(crate) original_index: usize,
     /// The length of the entry's JSON object in the body, computed once when checked.
     pub(crate) json_len: usize,
-    /// Whether the partition key needs no JSON escaping, so the body copies it as is.
-    pub(crate) plain_key: bool,
 }
 
 impl<'a> ValidatedEntry<'a> {
@@ -170,7 +168,6 @@ impl<'a> ValidatedEntry<'a> {
                 .map(|(h, text)| (h, Cow::Owned(text.into_owned()))),
             original_index: self.original_index,
             json_len: self.json_len,
-            plain_key: self.plain_key,
         }
     }
 
@@ -213,7 +210,7 @@ impl<'a> ValidatedEntry<'a> {
             None => None,
         };
         check_record_size(&entry.data, partition_key.as_ref(), max_record_size)?;
-        let (json_len, plain_key) = entry_json_len(
+        let json_len = entry_json_len(
             &entry.data,
             partition_key.as_ref(),
             explicit_hash_key.as_ref().map(|(_, text)| &**text),
@@ -224,7 +221,6 @@ impl<'a> ValidatedEntry<'a> {
             explicit_hash_key,
             original_index: index,
             json_len,
-            plain_key,
         })
     }
 }

@@ -72,29 +72,22 @@ impl PutRecordsInput<'_> {
     }
 }
 
-/// The length of one entry's JSON object, and whether its partition key needs no escaping.
+/// The length of one entry's JSON object.
 pub(super) fn entry_json_len(
     data: &[u8],
     partition_key: Option<&PartitionKey<'_>>,
     explicit_hash_key: Option<&str>,
-) -> (usize, bool) {
+) -> usize {
     // `{"Data":` and `}`.
     let mut len = b"{\"Data\":}".len() + json::base64_string_len(data);
     if let Some(text) = explicit_hash_key {
         // Digits only: no escaping.
         len += b",\"ExplicitHashKey\":\"\"".len() + text.len();
     }
-    let mut plain_key = true;
     if let Some(key) = partition_key {
-        plain_key = key.is_plain();
-        let key_len = if plain_key {
-            json::plain_string_len(key.as_str().as_bytes())
-        } else {
-            json::string_len(key.as_str())
-        };
-        len += b",\"PartitionKey\":".len() + key_len;
+        len += b",\"PartitionKey\":".len() + key.json_len();
     }
-    (len, plain_key)
+    len
 }
 
 /// Appends one entry's JSON object: `Data`, `ExplicitHashKey`, `PartitionKey`, as the SDKs
@@ -113,15 +106,9 @@ fn append_entry(buf: &mut Vec<u8>, entry: &ValidatedEntry<'_>, first: bool) {
         buf.extend_from_slice(text.as_bytes());
     }
     match &entry.partition_key {
-        // Checked when the entry was: nothing to escape.
-        Some(key) if entry.plain_key => {
-            buf.extend_from_slice(b"\",\"PartitionKey\":\"");
-            buf.extend_from_slice(key.as_str().as_bytes());
-            buf.extend_from_slice(b"\"}");
-        }
         Some(key) => {
             buf.extend_from_slice(b"\",\"PartitionKey\":");
-            json::write_string(buf, key.as_str());
+            key.write_json(buf);
             buf.push(b'}');
         }
         None => buf.extend_from_slice(b"\"}"),
