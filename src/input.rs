@@ -145,6 +145,7 @@ impl fmt::Debug for PutRecordInput<'_> {
     }
 }
 
+#[inline]
 pub(crate) fn record_size(data: &[u8], key: Option<&PartitionKey<'_>>) -> usize {
     data.len()
         .saturating_add(key.map_or(0, PartitionKey::utf8_len))

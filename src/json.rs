@@ -18,18 +18,6 @@ pub(crate) const fn is_special(b: u8) -> bool {
 /// eight, else copied into a word padded with spaces.
 #[inline]
 pub(crate) fn first_special(s: &[u8]) -> Option<usize> {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    /// The high bit of every zero byte of `y`, and maybe of bytes after one.
-    fn zero_bytes(y: u64) -> u64 {
-        y.wrapping_sub(ONES) & !y & HIGH
-    }
-    fn special_bits(word: [u8; 8]) -> u64 {
-        let x = u64::from_le_bytes(word);
-        zero_bytes(x ^ (ONES * u64::from(b'"')))
-            | zero_bytes(x ^ (ONES * u64::from(b'\\')))
-            | (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
-    }
     let index = |at: usize, bits: u64| at + (bits.trailing_zeros() / 8) as usize;
     let mut at = 0;
     while let Some(&word) = s.get(at..).and_then(<[u8]>::first_chunk::<8>) {
@@ -55,9 +43,49 @@ pub(crate) fn first_special(s: &[u8]) -> Option<usize> {
     (bits != 0).then(|| index(at, bits))
 }
 
+/// Whether `s` holds a [special](is_special) byte: [`first_special`]'s word test without its
+/// position, so words are tested without a branch each and the last one may overlap the one
+/// before it freely. A borrow sets a bit only after a true match, so any bit means a match.
+#[inline]
+pub(crate) fn has_special(s: &[u8]) -> bool {
+    let mut words = s.chunks_exact(8);
+    let mut bits = 0;
+    for word in &mut words {
+        if let Ok(&word) = <&[u8; 8]>::try_from(word) {
+            bits |= special_bits(word);
+        }
+    }
+    if !words.remainder().is_empty() {
+        match s.last_chunk::<8>() {
+            Some(&last) => bits |= special_bits(last),
+            None => return s.iter().any(|&b| is_special(b)),
+        }
+    }
+    bits != 0
+}
+
+const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+
+/// The high bit of every zero byte of `y`, and maybe of bytes after one.
+#[inline(always)]
+fn zero_bytes(y: u64) -> u64 {
+    y.wrapping_sub(ONES) & !y & HIGH
+}
+
+/// The high bit of every special byte of `word` (read little-endian, so bit order is byte
+/// order), and maybe of bytes after one.
+#[inline(always)]
+fn special_bits(word: [u8; 8]) -> u64 {
+    let x = u64::from_le_bytes(word);
+    zero_bytes(x ^ (ONES * u64::from(b'"')))
+        | zero_bytes(x ^ (ONES * u64::from(b'\\')))
+        | (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
+}
+
 /// Whether any byte of `s` must be escaped in a JSON string.
 fn needs_escape(s: &[u8]) -> bool {
-    first_special(s).is_some()
+    has_special(s)
 }
 
 /// Length of `s` as a JSON string, quotes included, for text that needs no escaping (a value
@@ -65,6 +93,36 @@ fn needs_escape(s: &[u8]) -> bool {
 pub(crate) fn plain_string_len(s: &[u8]) -> usize {
     debug_assert!(!needs_escape(s));
     s.len() + 2
+}
+
+/// Appends `s` as `extend_from_slice` does, but copies 4 to 32 bytes as two overlapping
+/// fixed-size pieces instead of calling `memcpy`: stream names and partition keys are usually
+/// that short, and for them the call costs more than the copy.
+#[inline(always)]
+pub(crate) fn extend_short(out: &mut Vec<u8>, s: &[u8]) {
+    let len = s.len();
+    let at = out.len();
+    if len <= 32 {
+        if let (Some(head), Some(tail)) = (s.first_chunk::<16>(), s.last_chunk::<16>()) {
+            out.extend_from_slice(head);
+            out.truncate(at + len - 16);
+            out.extend_from_slice(tail);
+            return;
+        }
+        if let (Some(head), Some(tail)) = (s.first_chunk::<8>(), s.last_chunk::<8>()) {
+            out.extend_from_slice(head);
+            out.truncate(at + len - 8);
+            out.extend_from_slice(tail);
+            return;
+        }
+        if let (Some(head), Some(tail)) = (s.first_chunk::<4>(), s.last_chunk::<4>()) {
+            out.extend_from_slice(head);
+            out.truncate(at + len - 4);
+            out.extend_from_slice(tail);
+            return;
+        }
+    }
+    out.extend_from_slice(s);
 }
 
 /// Appends `s` as a JSON string, quotes included, for text that needs no escaping (see
@@ -168,6 +226,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn extend_short_appends_exactly_the_bytes_at_every_length() {
+        let source: Vec<u8> = (0..64).map(|i| b'a' + i % 26).collect();
+        for len in 0..=source.len() {
+            for before in [0, 1, 7] {
+                let mut out = vec![b'#'; before];
+                out.reserve(len);
+                extend_short(&mut out, &source[..len]);
+                let mut expected = vec![b'#'; before];
+                expected.extend_from_slice(&source[..len]);
+                assert_eq!(out, expected, "len {len}, {before} bytes before");
+            }
+        }
+    }
+
+    #[test]
     fn strings_are_escaped_as_serde_json_writes_them() {
         let cases = [
             "",
@@ -197,6 +270,8 @@ mod tests {
                     }
                     let expected = s.iter().position(|&b| is_special(b));
                     assert_eq!(first_special(&s), expected, "len {len}, at {at}");
+                    assert_eq!(has_special(&s), expected.is_some(), "len {len}, at {at}");
+                    assert!(!has_special(&s[..at]), "len {at}");
                 }
             }
         }
@@ -207,6 +282,7 @@ mod tests {
         #[test]
         fn the_word_search_agrees_with_a_byte_search(s in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..80)) {
             proptest::prop_assert_eq!(first_special(&s), s.iter().position(|&b| is_special(b)));
+            proptest::prop_assert_eq!(has_special(&s), s.iter().any(|&b| is_special(b)));
         }
 
         #[test]
@@ -214,6 +290,7 @@ mod tests {
             s in proptest::collection::vec(proptest::sample::select(vec![0x00u8, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x5b, 0x5c, 0x5d, 0x7f, 0x80, 0xa2, 0xdc, 0xff]), 0..40)
         ) {
             proptest::prop_assert_eq!(first_special(&s), s.iter().position(|&b| is_special(b)));
+            proptest::prop_assert_eq!(has_special(&s), s.iter().any(|&b| is_special(b)));
         }
     }
 

@@ -56,9 +56,17 @@ impl<'a> PartitionKey<'a> {
         }
     }
 
+    /// Validates a borrowed or owned key without copying it.
+    #[inline(always)]
+    pub(crate) fn from_cow(key: Cow<'a, str>) -> Result<Self, InvalidInput> {
+        check_partition_key(&key)?;
+        Ok(PartitionKey::checked(key))
+    }
+
     /// A key that passed [`check_partition_key`].
+    #[inline(always)]
     fn checked(key: Cow<'a, str>) -> Self {
-        let plain = json::first_special(key.as_bytes()).is_none();
+        let plain = !json::has_special(key.as_bytes());
         PartitionKey { key, plain }
     }
 
@@ -80,6 +88,12 @@ impl<'a> PartitionKey<'a> {
         } else {
             json::string_len(&self.key)
         }
+    }
+
+    /// The key's bytes when they need no JSON escaping: a body copies them between quotes.
+    #[inline]
+    pub(crate) fn plain_bytes(&self) -> Option<&[u8]> {
+        self.plain.then_some(self.key.as_bytes())
     }
 
     /// Appends the key as a JSON string, quotes included: copied as it is when it was found
@@ -151,7 +165,7 @@ impl<'a> From<&PartitionKey<'a>> for PartitionKey<'a> {
 }
 
 /// Whether `key` holds no byte JSON escapes, usable in constants (the runtime check is
-/// `json::first_special`, eight bytes at a time).
+/// `json::has_special`, eight bytes at a time).
 const fn is_plain(key: &str) -> bool {
     let b = key.as_bytes();
     let mut i = 0;

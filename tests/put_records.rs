@@ -685,6 +685,120 @@ proptest::proptest! {
     }
 }
 
+/// One entry's first broken rule, checked the plain way: `PutRecord`'s order, one member after
+/// the other, with the settings known from the start.
+fn oracle_entry_error(
+    entry: &PutRecordsEntry<'_>,
+    auto: bool,
+    max_record_size: usize,
+) -> Option<InvalidInput> {
+    match &entry.partition_key {
+        Some(key) => {
+            if let Err(e) = kinesis_proto::PartitionKey::new(key) {
+                return Some(e);
+            }
+        }
+        None if !auto => {
+            return Some(
+                PutRecordsInput::builder()
+                    .stream_name("s")
+                    .entry(PutRecordsEntry::keyless(&b""[..]))
+                    .build()
+                    .unwrap_err(),
+            );
+        }
+        None => {}
+    }
+    if let Some(text) = &entry.explicit_hash_key {
+        if let Err(e) = text.parse::<HashKey>() {
+            return Some(e);
+        }
+        if auto {
+            return Some(
+                PutRecordsInput::builder()
+                    .stream_name("s")
+                    .record_distribution(RecordDistribution::Auto)
+                    .entry(PutRecordsEntry::keyless(&b""[..]).with_hash_key(HashKey::MIN))
+                    .build()
+                    .unwrap_err(),
+            );
+        }
+    }
+    let size = entry.data.len() + entry.partition_key.as_ref().map_or(0, |k| k.len());
+    (size > max_record_size).then(|| {
+        PutRecordsInput::builder()
+            .stream_name("s")
+            .max_record_size(max_record_size)
+            .entry(PutRecordsEntry::new(vec![0; size - 1], "k"))
+            .build()
+            .unwrap_err()
+    })
+}
+
+/// An entry that may break each entry rule: no key, an empty or too long key, a malformed or
+/// out-of-range explicit hash key, or data past a 1 MiB record size limit.
+fn arbitrary_entry() -> impl proptest::strategy::Strategy<Value = PutRecordsEntry<'static>> {
+    use proptest::prelude::*;
+    let key = prop_oneof![
+        6 => "[a-z]{1,8}".prop_map(Some),
+        1 => Just(None),
+        1 => Just(Some(String::new())),
+        1 => Just(Some("k".repeat(257))),
+    ];
+    let hash_key = prop_oneof![
+        6 => Just(None),
+        1 => Just(Some("17".to_owned())),
+        1 => Just(Some("017".to_owned())),
+        1 => Just(Some("340282366920938463463374607431768211456".to_owned())),
+    ];
+    let len = prop_oneof![6 => 0usize..64, 1 => (MIB - 8)..(MIB + 8)];
+    (key, hash_key, len).prop_map(|(key, hash_key, len)| PutRecordsEntry {
+        data: Cow::Owned(vec![7; len]),
+        partition_key: key.map(Cow::Owned),
+        explicit_hash_key: hash_key.map(Cow::Owned),
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// The builder checks entries as they are added and settings at `build`; whatever the order
+    /// of the setter calls, it reports the same error as checking each entry in turn with the
+    /// final settings.
+    #[test]
+    fn entry_errors_agree_with_checking_each_entry_in_turn(
+        entries in proptest::collection::vec(arbitrary_entry(), 1..12),
+        auto in proptest::prelude::any::<bool>(),
+        max_record_size in proptest::prelude::prop_oneof![proptest::prelude::Just(MIB), proptest::prelude::Just(MIB + 4)],
+        settings_first in proptest::prelude::any::<bool>(),
+    ) {
+        let distribution = if auto { RecordDistribution::Auto } else { RecordDistribution::UserPartitionKey };
+        let expected = entries
+            .iter()
+            .enumerate()
+            .find_map(|(i, e)| oracle_entry_error(e, auto, max_record_size).map(|err| (i, err)));
+        let settings = |b: PutRecordsInputBuilder<'static>| {
+            b.record_distribution(distribution).max_record_size(max_record_size)
+        };
+        let built = if settings_first {
+            settings(builder()).entries(entries.clone()).build()
+        } else {
+            let (head, tail) = entries.split_at(entries.len() / 2);
+            let b = builder().entries(head.to_vec());
+            settings(b).entries(tail.to_vec()).build()
+        };
+        match (built, expected) {
+            (Ok(input), None) => proptest::prop_assert_eq!(input.len(), entries.len()),
+            (Err(e), Some((i, want))) => {
+                proptest::prop_assert_eq!(e.entry_index(), Some(i));
+                proptest::prop_assert_eq!(e.field(), want.field());
+                proptest::prop_assert_eq!(e.rule(), want.rule());
+            }
+            (got, want) => proptest::prop_assert!(false, "got {got:?}, want {want:?}"),
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Packing
 // ---------------------------------------------------------------------------------------------

@@ -142,6 +142,7 @@ impl<'a> ValidatedEntry<'a> {
 
     /// The size the entry counts for against the record and request size limits: data bytes
     /// plus partition key UTF-8 bytes.
+    #[inline]
     pub fn record_size(&self) -> usize {
         record_size(&self.data, self.partition_key.as_ref())
     }
@@ -171,57 +172,67 @@ impl<'a> ValidatedEntry<'a> {
         }
     }
 
-    /// Checks `entry` with the rules of `PutRecord`, in its order: `partitionKey`,
-    /// `explicitHashKey`, then the record size. Errors are attributed to entry `index`.
-    pub(crate) fn check(
+    /// Checks the rules of `PutRecord` that no batch setting changes, in its order: the
+    /// partition key's length, then the explicit hash key's form. Errors are attributed to
+    /// entry `index`. The other rules are [`check_settings`](Self::check_settings)'.
+    #[inline(always)]
+    pub(crate) fn check_content(
         entry: PutRecordsEntry<'a>,
         index: usize,
-        distribution: RecordDistribution,
-        max_record_size: usize,
     ) -> Result<Self, InvalidInput> {
-        Self::check_unattributed(entry, index, distribution, max_record_size)
-            .map_err(|e| e.at_entry(index))
-    }
-
-    fn check_unattributed(
-        entry: PutRecordsEntry<'a>,
-        index: usize,
-        distribution: RecordDistribution,
-        max_record_size: usize,
-    ) -> Result<Self, InvalidInput> {
-        let auto = distribution == RecordDistribution::Auto;
-        let partition_key = match entry.partition_key {
-            Some(Cow::Borrowed(key)) => Some(PartitionKey::new(key)?),
-            Some(Cow::Owned(key)) => Some(PartitionKey::try_from(key)?),
-            None if auto => None,
-            None => return Err(InvalidInput::new(Field::PartitionKey, Rule::Missing)),
-        };
-        let explicit_hash_key = match entry.explicit_hash_key {
-            Some(text) => {
-                let value: HashKey = text.parse()?;
-                if auto {
-                    return Err(InvalidInput::new(
-                        Field::ExplicitHashKey,
-                        Rule::NotAllowedWithAutoDistribution,
-                    ));
-                }
-                Some((value, text))
-            }
+        let PutRecordsEntry {
+            data,
+            partition_key,
+            explicit_hash_key,
+        } = entry;
+        let partition_key = match partition_key {
+            Some(key) => Some(PartitionKey::from_cow(key).map_err(|e| e.at_entry(index))?),
             None => None,
         };
-        check_record_size(&entry.data, partition_key.as_ref(), max_record_size)?;
+        let explicit_hash_key = match explicit_hash_key {
+            Some(text) => Some((
+                text.parse::<HashKey>().map_err(|e| e.at_entry(index))?,
+                text,
+            )),
+            None => None,
+        };
         let json_len = entry_json_len(
-            &entry.data,
+            &data,
             partition_key.as_ref(),
             explicit_hash_key.as_ref().map(|(_, text)| &**text),
         );
         Ok(ValidatedEntry {
-            data: entry.data,
+            data,
             partition_key,
             explicit_hash_key,
             original_index: index,
             json_len,
         })
+    }
+
+    /// Checks, for an entry that passed [`check_content`](Self::check_content), the rules that
+    /// depend on the batch settings, in `PutRecord`'s order: a partition key unless the stream
+    /// uses `AUTO`, no explicit hash key if it does, then the record size.
+    pub(crate) fn check_settings(
+        &self,
+        distribution: RecordDistribution,
+        max_record_size: usize,
+    ) -> Result<(), InvalidInput> {
+        let auto = distribution == RecordDistribution::Auto;
+        if self.partition_key.is_none() && !auto {
+            return Err(
+                InvalidInput::new(Field::PartitionKey, Rule::Missing).at_entry(self.original_index)
+            );
+        }
+        if self.explicit_hash_key.is_some() && auto {
+            return Err(InvalidInput::new(
+                Field::ExplicitHashKey,
+                Rule::NotAllowedWithAutoDistribution,
+            )
+            .at_entry(self.original_index));
+        }
+        check_record_size(&self.data, self.partition_key.as_ref(), max_record_size)
+            .map_err(|e| e.at_entry(self.original_index))
     }
 }
 
@@ -430,7 +441,7 @@ pub struct PutRecordsInputBuilder<'a> {
     distribution: RecordDistribution,
     max_record_size: usize,
     max_request_size: usize,
-    entries: Vec<PutRecordsEntry<'a>>,
+    entries: AddedEntries<'a>,
 }
 
 impl Default for PutRecordsInputBuilder<'_> {
@@ -442,7 +453,7 @@ impl Default for PutRecordsInputBuilder<'_> {
             distribution: RecordDistribution::UserPartitionKey,
             max_record_size: DEFAULT_MAX_RECORD_SIZE,
             max_request_size: PUT_RECORDS_DEFAULT_MAX_REQUEST_SIZE,
-            entries: Vec::new(),
+            entries: AddedEntries::default(),
         }
     }
 }
@@ -456,8 +467,98 @@ impl fmt::Debug for PutRecordsInputBuilder<'_> {
             .field("distribution", &self.distribution)
             .field("max_record_size", &self.max_record_size)
             .field("max_request_size", &self.max_request_size)
-            .field("entries", &self.entries)
+            .field("entries_given", &self.entries.given)
+            .field("entries", &self.entries.kept)
             .finish()
+    }
+}
+
+/// The entries given to a builder, checked as they arrive against the rules no setting changes.
+/// The rules that depend on settings (which may still change) are decided by
+/// [`check`](Self::check), from a few facts gathered here, so that a valid batch is not walked
+/// twice.
+#[derive(Clone, Default)]
+pub(crate) struct AddedEntries<'a> {
+    /// The entries that passed, in order: all of them, or those before the first refused.
+    pub(crate) kept: Vec<ValidatedEntry<'a>>,
+    /// How many entries were given, the refused one and any after it included.
+    given: usize,
+    /// The first entry whose partition key or explicit hash key broke a rule. Entries after it
+    /// are counted but not checked: no error of theirs can come first.
+    refused: Option<Refused>,
+    /// The largest record size among the kept entries.
+    largest_record: usize,
+    /// Whether a kept entry has no partition key.
+    any_keyless: bool,
+    /// Whether a kept entry has an explicit hash key.
+    any_hash_key: bool,
+    /// The kept entries' summed record sizes and JSON lengths.
+    pub(crate) request_size: usize,
+    pub(crate) json_len: usize,
+}
+
+/// The first entry refused as it was added.
+#[derive(Clone)]
+struct Refused {
+    index: usize,
+    /// Whether it had no partition key: under `USER_PARTITION_KEY` that is its first error.
+    keyless: bool,
+    error: Box<InvalidInput>,
+}
+
+impl<'a> AddedEntries<'a> {
+    #[inline(always)]
+    fn push(&mut self, entry: PutRecordsEntry<'a>) {
+        let index = self.given;
+        self.given += 1;
+        if self.refused.is_some() {
+            return;
+        }
+        let keyless = entry.partition_key.is_none();
+        match ValidatedEntry::check_content(entry, index) {
+            Ok(entry) => {
+                let size = entry.record_size();
+                self.largest_record = self.largest_record.max(size);
+                self.any_keyless |= keyless;
+                self.any_hash_key |= entry.explicit_hash_key.is_some();
+                self.request_size = self.request_size.saturating_add(size);
+                self.json_len = self.json_len.saturating_add(entry.json_len);
+                self.kept.push(entry);
+            }
+            Err(error) => {
+                self.refused = Some(Refused {
+                    index,
+                    keyless,
+                    error: Box::new(error),
+                });
+            }
+        }
+    }
+
+    /// The number of entries given.
+    pub(crate) fn given(&self) -> usize {
+        self.given
+    }
+
+    /// The first rule an entry breaks under `settings`, in `PutRecord`'s order within an entry.
+    pub(crate) fn check(&mut self, settings: &BatchSettings) -> Result<(), InvalidInput> {
+        let auto = settings.distribution == RecordDistribution::Auto;
+        if (self.any_keyless && !auto)
+            || (self.any_hash_key && auto)
+            || self.largest_record > settings.max_record_size
+        {
+            for entry in &self.kept {
+                entry.check_settings(settings.distribution, settings.max_record_size)?;
+            }
+        }
+        match self.refused.take() {
+            // A missing key comes before an explicit hash key's error in the same entry.
+            Some(refused) if refused.keyless && !auto => {
+                Err(InvalidInput::new(Field::PartitionKey, Rule::Missing).at_entry(refused.index))
+            }
+            Some(refused) => Err(*refused.error),
+            None => Ok(()),
+        }
     }
 }
 
@@ -533,17 +634,16 @@ impl<'a> PutRecordsInputBuilder<'a> {
 
     /// Adds every entry of `entries`, in order.
     pub fn entries(mut self, entries: impl IntoIterator<Item = PutRecordsEntry<'a>>) -> Self {
-        self.entries.extend(entries);
+        let entries = entries.into_iter();
+        self.entries.kept.reserve(entries.size_hint().0);
+        for entry in entries {
+            self.entries.push(entry);
+        }
         self
     }
 
-    /// The checked batch settings, and the entries as given.
-    pub(crate) fn into_parts(
-        self,
-    ) -> (
-        Result<BatchSettings, InvalidInput>,
-        Vec<PutRecordsEntry<'a>>,
-    ) {
+    /// The checked batch settings, and the entries checked so far.
+    pub(crate) fn into_parts(self) -> (Result<BatchSettings, InvalidInput>, AddedEntries<'a>) {
         let settings = BatchSettings::check(
             self.stream_name,
             self.stream_arn,
@@ -558,21 +658,12 @@ impl<'a> PutRecordsInputBuilder<'a> {
     /// Checks every rule and returns the input, or the first rule broken (see the type's docs
     /// for the order).
     pub fn build(self) -> Result<PutRecordsInput<'a>, InvalidInput> {
-        let (settings, raw) = self.into_parts();
+        let (settings, mut entries) = self.into_parts();
         let settings = settings?;
-        check_entry_count(raw.len())?;
-        let mut entries = Vec::with_capacity(raw.len());
-        for (i, entry) in raw.into_iter().enumerate() {
-            entries.push(ValidatedEntry::check(
-                entry,
-                i,
-                settings.distribution,
-                settings.max_record_size,
-            )?);
-        }
-        let input = settings.into_input(entries);
-        check_request_size(input.request_size, input.max_request_size)?;
-        Ok(input)
+        check_entry_count(entries.given())?;
+        entries.check(&settings)?;
+        check_request_size(entries.request_size, settings.max_request_size)?;
+        Ok(settings.into_input_summed(entries.kept, entries.request_size, entries.json_len))
     }
 }
 
@@ -622,6 +713,17 @@ impl BatchSettings {
                     len.saturating_add(e.json_len),
                 )
             });
+        self.into_input_summed(entries, request_size, entries_json_len)
+    }
+
+    /// The input holding `entries`, whose record sizes and JSON lengths sum to `request_size`
+    /// and `entries_json_len`.
+    pub(crate) fn into_input_summed(
+        self,
+        entries: Vec<ValidatedEntry<'_>>,
+        request_size: usize,
+        entries_json_len: usize,
+    ) -> PutRecordsInput<'_> {
         PutRecordsInput {
             stream_name: self.stream_name,
             stream_arn: self.stream_arn,

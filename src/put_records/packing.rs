@@ -159,8 +159,9 @@ impl<'a> PutRecordsInputBuilder<'a> {
         shards: &ShardMap,
         options: &PackOptions,
     ) -> Result<Vec<PackedBatch<'a>>, InvalidInput> {
-        let (settings, raw) = self.into_parts();
+        let (settings, mut entries) = self.into_parts();
         let settings = settings?;
+        entries.check(&settings)?;
         let route = settings.distribution != RecordDistribution::Auto;
         let max_entries = options.max_entries.clamp(1, PUT_RECORDS_MAX_ENTRIES);
         let mut packer = Packer {
@@ -172,9 +173,7 @@ impl<'a> PutRecordsInputBuilder<'a> {
             loads: Vec::new(),
             slot_of_shard: vec![usize::MAX; if route { shards.len() } else { 0 }],
         };
-        for (i, entry) in raw.into_iter().enumerate() {
-            let entry =
-                ValidatedEntry::check(entry, i, settings.distribution, settings.max_record_size)?;
+        for entry in entries.kept {
             let size = entry.record_size();
             let shard = if route {
                 entry.routing_hash_key().map(|key| shards.shard_index(key))
