@@ -174,7 +174,7 @@ impl<'a> ValidatedEntry<'a> {
 
     /// Checks the rules of `PutRecord` that no batch setting changes, in its order: the
     /// partition key's length, then the explicit hash key's form. Errors are attributed to
-    /// entry `index`. The other rules are [`check_settings`](Self::check_settings)'.
+    /// entry `index`. [`check_settings`](Self::check_settings) checks the others.
     #[inline(always)]
     pub(crate) fn check_content(
         entry: PutRecordsEntry<'a>,
@@ -635,7 +635,9 @@ impl<'a> PutRecordsInputBuilder<'a> {
     /// Adds every entry of `entries`, in order.
     pub fn entries(mut self, entries: impl IntoIterator<Item = PutRecordsEntry<'a>>) -> Self {
         let entries = entries.into_iter();
-        self.entries.kept.reserve(entries.size_hint().0);
+        // A batch holds at most 500; a longer list (for `pack`) grows as it comes.
+        let expected = entries.size_hint().0.min(PUT_RECORDS_MAX_ENTRIES);
+        self.entries.kept.reserve(expected);
         for entry in entries {
             self.entries.push(entry);
         }
