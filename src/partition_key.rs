@@ -82,6 +82,7 @@ impl<'a> PartitionKey<'a> {
     }
 
     /// The key's length as a JSON string, quotes included.
+    #[inline]
     pub(crate) fn json_len(&self) -> usize {
         if self.plain {
             json::plain_string_len(self.key.as_bytes())

@@ -172,46 +172,8 @@ impl<'a> ValidatedEntry<'a> {
         }
     }
 
-    /// Checks the rules of `PutRecord` that no batch setting changes, in its order: the
-    /// partition key's length, then the explicit hash key's form. Errors are attributed to
-    /// entry `index`. [`check_settings`](Self::check_settings) checks the others.
-    #[inline(always)]
-    pub(crate) fn check_content(
-        entry: PutRecordsEntry<'a>,
-        index: usize,
-    ) -> Result<Self, InvalidInput> {
-        let PutRecordsEntry {
-            data,
-            partition_key,
-            explicit_hash_key,
-        } = entry;
-        let partition_key = match partition_key {
-            Some(key) => Some(PartitionKey::from_cow(key).map_err(|e| e.at_entry(index))?),
-            None => None,
-        };
-        let explicit_hash_key = match explicit_hash_key {
-            Some(text) => Some((
-                text.parse::<HashKey>().map_err(|e| e.at_entry(index))?,
-                text,
-            )),
-            None => None,
-        };
-        let json_len = entry_json_len(
-            &data,
-            partition_key.as_ref(),
-            explicit_hash_key.as_ref().map(|(_, text)| &**text),
-        );
-        Ok(ValidatedEntry {
-            data,
-            partition_key,
-            explicit_hash_key,
-            original_index: index,
-            json_len,
-        })
-    }
-
-    /// Checks, for an entry that passed [`check_content`](Self::check_content), the rules that
-    /// depend on the batch settings, in `PutRecord`'s order: a partition key unless the stream
+    /// Checks, for an entry whose partition key and explicit hash key passed as it was added,
+    /// the rules that depend on the batch settings, in `PutRecord`'s order: a partition key unless the stream
     /// uses `AUTO`, no explicit hash key if it does, then the record size.
     pub(crate) fn check_settings(
         &self,
@@ -469,6 +431,7 @@ impl fmt::Debug for PutRecordsInputBuilder<'_> {
             .field("max_request_size", &self.max_request_size)
             .field("entries_given", &self.entries.given)
             .field("entries", &self.entries.kept)
+            .field("first_refused", &self.entries.refused)
             .finish()
     }
 }
@@ -498,7 +461,7 @@ pub(crate) struct AddedEntries<'a> {
 }
 
 /// The first entry refused as it was added.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 struct Refused {
     index: usize,
     /// Whether it had no partition key: under `USER_PARTITION_KEY` that is its first error.
@@ -510,29 +473,57 @@ impl<'a> AddedEntries<'a> {
     #[inline(always)]
     fn push(&mut self, entry: PutRecordsEntry<'a>) {
         let index = self.given;
-        self.given += 1;
+        self.given = self.given.saturating_add(1);
         if self.refused.is_some() {
             return;
         }
-        let keyless = entry.partition_key.is_none();
-        match ValidatedEntry::check_content(entry, index) {
-            Ok(entry) => {
-                let size = entry.record_size();
-                self.largest_record = self.largest_record.max(size);
-                self.any_keyless |= keyless;
-                self.any_hash_key |= entry.explicit_hash_key.is_some();
-                self.request_size = self.request_size.saturating_add(size);
-                self.json_len = self.json_len.saturating_add(entry.json_len);
-                self.kept.push(entry);
-            }
-            Err(error) => {
-                self.refused = Some(Refused {
-                    index,
-                    keyless,
-                    error: Box::new(error),
-                });
-            }
-        }
+        let PutRecordsEntry {
+            data,
+            partition_key,
+            explicit_hash_key,
+        } = entry;
+        let keyless = partition_key.is_none();
+        let partition_key = match partition_key {
+            Some(key) => match PartitionKey::from_cow(key) {
+                Ok(key) => Some(key),
+                Err(error) => return self.refuse(index, keyless, error),
+            },
+            None => None,
+        };
+        let explicit_hash_key = match explicit_hash_key {
+            Some(text) => match text.parse::<HashKey>() {
+                Ok(value) => Some((value, text)),
+                Err(error) => return self.refuse(index, keyless, error),
+            },
+            None => None,
+        };
+        let json_len = entry_json_len(
+            &data,
+            partition_key.as_ref(),
+            explicit_hash_key.as_ref().map(|(_, text)| &**text),
+        );
+        let size = record_size(&data, partition_key.as_ref());
+        self.largest_record = self.largest_record.max(size);
+        self.any_keyless |= keyless;
+        self.any_hash_key |= explicit_hash_key.is_some();
+        self.request_size = self.request_size.saturating_add(size);
+        self.json_len = self.json_len.saturating_add(json_len);
+        self.kept.push(ValidatedEntry {
+            data,
+            partition_key,
+            explicit_hash_key,
+            original_index: index,
+            json_len,
+        });
+    }
+
+    #[cold]
+    fn refuse(&mut self, index: usize, keyless: bool, error: InvalidInput) {
+        self.refused = Some(Refused {
+            index,
+            keyless,
+            error: Box::new(error.at_entry(index)),
+        });
     }
 
     /// The number of entries given.
@@ -822,6 +813,23 @@ mod tests {
             ok.original_indices().collect::<Vec<_>>(),
             (0..500).collect::<Vec<_>>()
         );
+    }
+
+    #[test]
+    fn the_entry_count_is_reported_before_a_refused_entry() {
+        let e = builder()
+            .entry_parts(&b""[..], "")
+            .entries((0..500).map(|_| PutRecordsEntry::new(&b""[..], "k")))
+            .build()
+            .unwrap_err();
+        assert_eq!(e.to_string(), "records: 501 entries, the limit is 500");
+        let e = builder()
+            .entry_parts(&b""[..], "")
+            .entries((0..499).map(|_| PutRecordsEntry::new(&b""[..], "k")))
+            .build()
+            .unwrap_err();
+        assert_eq!(e.entry_index(), Some(0));
+        assert!(format!("{:?}", builder().entry_parts(&b""[..], "")).contains("first_refused"));
     }
 
     #[test]
