@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use http::uri::{PathAndQuery, Scheme, Uri};
+use http::uri::{Scheme, Uri};
 use http::{HeaderMap, HeaderValue};
 
 mod arn;
@@ -242,13 +242,6 @@ impl Endpoint {
     }
 
     fn from_parts(scheme: Scheme, authority: &str, path: &str) -> Option<Endpoint> {
-        // The usual path `/` from a static string: every request clones the URI, and a static
-        // part clones without touching a reference count.
-        let path = if path == "/" {
-            PathAndQuery::from_static("/")
-        } else {
-            PathAndQuery::try_from(path).ok()?
-        };
         let uri = Uri::builder()
             .scheme(scheme.clone())
             .authority(authority)
