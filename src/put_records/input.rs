@@ -173,8 +173,8 @@ impl<'a> ValidatedEntry<'a> {
     }
 
     /// Checks, for an entry whose partition key and explicit hash key passed as it was added,
-    /// the rules that depend on the batch settings, in `PutRecord`'s order: a partition key unless the stream
-    /// uses `AUTO`, no explicit hash key if it does, then the record size.
+    /// the rules that depend on the batch settings, in `PutRecord`'s order: a partition key
+    /// unless the stream uses `AUTO`, no explicit hash key if it does, then the record size.
     pub(crate) fn check_settings(
         &self,
         distribution: RecordDistribution,
