@@ -83,15 +83,10 @@ fn special_bits(word: [u8; 8]) -> u64 {
         | (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
 }
 
-/// Whether any byte of `s` must be escaped in a JSON string.
-fn needs_escape(s: &[u8]) -> bool {
-    has_special(s)
-}
-
 /// Length of `s` as a JSON string, quotes included, for text that needs no escaping (a value
 /// checked against a pattern that excludes quotes, backslashes and control characters).
 pub(crate) fn plain_string_len(s: &[u8]) -> usize {
-    debug_assert!(!needs_escape(s));
+    debug_assert!(!has_special(s));
     s.len() + 2
 }
 
@@ -128,7 +123,7 @@ pub(crate) fn extend_short(out: &mut Vec<u8>, s: &[u8]) {
 /// Appends `s` as a JSON string, quotes included, for text that needs no escaping (see
 /// [`plain_string_len`]).
 pub(crate) fn write_plain_string(out: &mut Vec<u8>, s: &[u8]) {
-    debug_assert!(!needs_escape(s));
+    debug_assert!(!has_special(s));
     out.push(b'"');
     out.extend_from_slice(s);
     out.push(b'"');
@@ -156,7 +151,7 @@ static ESCAPE: [u8; 256] = {
 /// Length of `s` as a JSON string, quotes included.
 pub(crate) fn string_len(s: &str) -> usize {
     let mut len = s.len() + 2;
-    if !needs_escape(s.as_bytes()) {
+    if !has_special(s.as_bytes()) {
         return len;
     }
     for &b in s.as_bytes() {
@@ -297,10 +292,10 @@ mod tests {
     #[test]
     fn the_escape_check_agrees_with_the_escape_table_for_every_byte() {
         for b in 0..=255u8 {
-            assert_eq!(needs_escape(&[b]), ESCAPE[usize::from(b)] != 0, "{b:#04x}");
-            assert_eq!(needs_escape(&[b'a', b, b'z']), ESCAPE[usize::from(b)] != 0);
+            assert_eq!(has_special(&[b]), ESCAPE[usize::from(b)] != 0, "{b:#04x}");
+            assert_eq!(has_special(&[b'a', b, b'z']), ESCAPE[usize::from(b)] != 0);
         }
-        assert!(!needs_escape(b""));
+        assert!(!has_special(b""));
     }
 
     #[test]
