@@ -43,11 +43,24 @@ pub(crate) fn first_special(s: &[u8]) -> Option<usize> {
     (bits != 0).then(|| index(at, bits))
 }
 
-/// Whether `s` holds a [special](is_special) byte: [`first_special`]'s word test without its
-/// position, so words are tested without a branch each and the last one may overlap the one
-/// before it freely. A borrow sets a bit only after a true match, so any bit means a match.
-#[inline]
+/// Whether `s` holds a [special](is_special) byte. Keys of 16 to 32 bytes, the usual partition
+/// key, are tested as two blocks of sixteen (overlapping when shorter than 32), inline; other
+/// lengths by [`has_special_words`].
+#[inline(always)]
 pub(crate) fn has_special(s: &[u8]) -> bool {
+    if s.len() <= 32
+        && let (Some(first), Some(last)) = (s.first_chunk::<16>(), s.last_chunk::<16>())
+    {
+        return has_special_16(first) | has_special_16(last);
+    }
+    has_special_words(s)
+}
+
+/// [`has_special`] eight bytes at a time: [`first_special`]'s word test without its position,
+/// so words are tested without a branch each and the last one may overlap the one before it
+/// freely. A borrow sets a bit only after a true match, so any bit means a match. (A loop of
+/// 16-byte blocks is not used here: the compiler vectorizes it across blocks, badly.)
+fn has_special_words(s: &[u8]) -> bool {
     let mut words = s.chunks_exact(8);
     let mut bits = 0;
     for word in &mut words {
@@ -62,6 +75,16 @@ pub(crate) fn has_special(s: &[u8]) -> bool {
         }
     }
     bits != 0
+}
+
+/// Whether a 16-byte block holds a [special](is_special) byte: a fold over a fixed-size array
+/// with no early exit and no short-circuit, which the compiler turns into a few byte-wise
+/// vector compares and one mask (SSE2 on x86-64), about 17 instructions.
+#[inline(always)]
+fn has_special_16(block: &[u8; 16]) -> bool {
+    block.iter().fold(0u8, |any, &b| {
+        any | u8::from(b == b'"') | u8::from(b == b'\\') | u8::from(b < 0x20)
+    }) != 0
 }
 
 const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
@@ -286,6 +309,23 @@ mod tests {
         ) {
             proptest::prop_assert_eq!(first_special(&s), s.iter().position(|&b| is_special(b)));
             proptest::prop_assert_eq!(has_special(&s), s.iter().any(|&b| is_special(b)));
+        }
+    }
+
+    #[test]
+    fn the_block_check_finds_every_byte_value_at_every_position_of_16_to_32_bytes() {
+        for len in 16..=32 {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut s = vec![b'a'; len];
+                    s[at] = b;
+                    assert_eq!(
+                        has_special(&s),
+                        is_special(b),
+                        "len {len}, at {at}, {b:#04x}"
+                    );
+                }
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 //! [`PutRecordsInput`], its builder and its entries: every rule checked before a request exists.
 
 use std::borrow::Cow;
-use std::fmt;
+use std::{fmt, mem};
 
 use crate::hash_key::HashKey;
 use crate::input::{RecordDistribution, check_max_record_size, check_record_size, record_size};
@@ -125,6 +125,16 @@ pub struct ValidatedEntry<'a> {
 }
 
 impl<'a> ValidatedEntry<'a> {
+    /// An entry that owns nothing, to make room in a vector before the real one is written
+    /// into it.
+    const PLACEHOLDER: ValidatedEntry<'static> = ValidatedEntry {
+        data: Cow::Borrowed(&[]),
+        partition_key: None,
+        explicit_hash_key: None,
+        original_index: 0,
+        json_len: 0,
+    };
+
     /// The record's data, as given (before base64).
     pub fn data(&self) -> &[u8] {
         &self.data
@@ -508,13 +518,23 @@ impl<'a> AddedEntries<'a> {
         self.any_hash_key |= explicit_hash_key.is_some();
         self.request_size = self.request_size.saturating_add(size);
         self.json_len = self.json_len.saturating_add(json_len);
-        self.kept.push(ValidatedEntry {
-            data,
-            partition_key,
-            explicit_hash_key,
-            original_index: index,
-            json_len,
-        });
+        // Room first, then the fields straight into it: pushing the finished entry would
+        // assemble it on the stack and copy it out with wider loads than the stores that
+        // wrote it, which stalls store-to-load forwarding once per entry.
+        self.kept.push(ValidatedEntry::PLACEHOLDER);
+        if let Some(slot) = self.kept.last_mut() {
+            // The placeholder owns nothing: forgetting it skips a drop check.
+            mem::forget(mem::replace(
+                slot,
+                ValidatedEntry {
+                    data,
+                    partition_key,
+                    explicit_hash_key,
+                    original_index: index,
+                    json_len,
+                },
+            ));
+        }
     }
 
     #[cold]
