@@ -166,7 +166,7 @@ impl<'a> From<&PartitionKey<'a>> for PartitionKey<'a> {
 }
 
 /// Whether `key` holds no byte JSON escapes, usable in constants (the runtime check is
-/// `json::has_special`, eight bytes at a time).
+/// `json::has_special`).
 const fn is_plain(key: &str) -> bool {
     let b = key.as_bytes();
     let mut i = 0;

@@ -518,12 +518,16 @@ impl<'a> AddedEntries<'a> {
         self.any_hash_key |= explicit_hash_key.is_some();
         self.request_size = self.request_size.saturating_add(size);
         self.json_len = self.json_len.saturating_add(json_len);
-        // Room first, then the fields straight into it: pushing the finished entry would
-        // assemble it on the stack and copy it out with wider loads than the stores that
-        // wrote it, which stalls store-to-load forwarding once per entry.
+        // Room first, then the fields straight into it. Pushing the finished entry made the
+        // compiler assemble it on the stack and copy it out with wider loads than the stores
+        // that wrote it, which stalls store-to-load forwarding once per entry (seen with
+        // `perf` on rustc 1.95, x86-64; this form took validation of 500 entries from about
+        // 8.4 to 6.9 µs). It depends on the compiler's output, not on any rule.
         self.kept.push(ValidatedEntry::PLACEHOLDER);
+        // Just pushed, so always `Some`.
         if let Some(slot) = self.kept.last_mut() {
-            // The placeholder owns nothing: forgetting it skips a drop check.
+            // A constant owns no heap memory: forgetting it leaks nothing and skips the drop
+            // check of the value replaced.
             mem::forget(mem::replace(
                 slot,
                 ValidatedEntry {

@@ -65,8 +65,8 @@ impl PutRecordsInput<'_> {
             loop {
                 let quote_open = append_entry_members(buf, entry);
                 // One entry's end and the next one's start in one piece.
-                // Each branch copies a constant length: a choice of slices would copy a
-                // variable one, through a `memcpy` call per entry.
+                // Each branch copies a constant length: a choice of slices compiled to a
+                // variable-length `memcpy` call per entry (rustc 1.95, x86-64).
                 let Some(next) = entries.next() else {
                     if quote_open {
                         buf.extend_from_slice(b"\"}]");
