@@ -53,14 +53,42 @@ pub(crate) fn has_special(s: &[u8]) -> bool {
     if s.len() <= 48
         && let (Some(first), Some(last)) = (s.first_chunk::<16>(), s.last_chunk::<16>())
     {
+        let both = min_16(special_distance_16(first), special_distance_16(last));
         if s.len() <= 32 {
-            return has_special_16(first) | has_special_16(last);
+            return any_zero_16(both);
         }
         if let Some(middle) = s.get(16..).and_then(<[u8]>::first_chunk::<16>) {
-            return has_special_16(first) | has_special_16(middle) | has_special_16(last);
+            return any_zero_16(min_16(both, special_distance_16(middle)));
         }
     }
     has_special_words(s)
+}
+
+/// For each byte of a block, a value that is zero exactly when the byte is
+/// [special](is_special): the least of its distance (by XOR) from `"`, from `\`, and how far
+/// it is above 0x1F (saturating, so every control byte gives zero). Blocks are then merged with
+/// a byte-wise minimum and tested once: the compiler makes this a few byte-wise vector
+/// operations per block (SSE2 on x86-64), about half the instructions of three compares and a
+/// mask per block (measured on rustc 1.95, x86-64).
+#[inline(always)]
+fn special_distance_16(block: &[u8; 16]) -> [u8; 16] {
+    std::array::from_fn(|i| {
+        let b = block[i];
+        (b ^ b'"').min(b ^ b'\\').min(b.saturating_sub(0x1F))
+    })
+}
+
+/// The byte-wise minimum of two blocks.
+#[inline(always)]
+fn min_16(a: [u8; 16], b: [u8; 16]) -> [u8; 16] {
+    std::array::from_fn(|i| a[i].min(b[i]))
+}
+
+/// Whether a block holds a zero byte: a fold with no early exit and no short-circuit, which the
+/// compiler turns into one vector compare and one mask.
+#[inline(always)]
+fn any_zero_16(block: [u8; 16]) -> bool {
+    block.iter().fold(0u8, |any, &x| any | u8::from(x == 0)) != 0
 }
 
 /// [`has_special`] eight bytes at a time: [`first_special`]'s word test without its position,
@@ -82,16 +110,6 @@ fn has_special_words(s: &[u8]) -> bool {
         }
     }
     bits != 0
-}
-
-/// Whether a 16-byte block holds a [special](is_special) byte: a fold over a fixed-size array
-/// with no early exit and no short-circuit, which the compiler turns into a few byte-wise
-/// vector compares and one mask (SSE2 on x86-64).
-#[inline(always)]
-fn has_special_16(block: &[u8; 16]) -> bool {
-    block.iter().fold(0u8, |any, &b| {
-        any | u8::from(b == b'"') | u8::from(b == b'\\') | u8::from(b < 0x20)
-    }) != 0
 }
 
 const ONES: u64 = u64::from_ne_bytes([0x01; 8]);

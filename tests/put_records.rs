@@ -763,14 +763,14 @@ proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
 
     /// The builder checks entries as they are added and settings at `build`; whatever the order
-    /// of the setter calls, it reports the same error as checking each entry in turn with the
-    /// final settings.
+    /// of the setter calls, and whether entries come in lists or one at a time, it reports the
+    /// same error as checking each entry in turn with the final settings.
     #[test]
     fn entry_errors_agree_with_checking_each_entry_in_turn(
         entries in proptest::collection::vec(arbitrary_entry(), 1..12),
         auto in proptest::prelude::any::<bool>(),
         max_record_size in proptest::prelude::prop_oneof![proptest::prelude::Just(MIB), proptest::prelude::Just(MIB + 4)],
-        settings_first in proptest::prelude::any::<bool>(),
+        mode in 0..3u8,
     ) {
         let distribution = if auto { RecordDistribution::Auto } else { RecordDistribution::UserPartitionKey };
         let expected = entries
@@ -780,12 +780,16 @@ proptest::proptest! {
         let settings = |b: PutRecordsInputBuilder<'static>| {
             b.record_distribution(distribution).max_record_size(max_record_size)
         };
-        let built = if settings_first {
-            settings(builder()).entries(entries.clone()).build()
-        } else {
-            let (head, tail) = entries.split_at(entries.len() / 2);
-            let b = builder().entries(head.to_vec());
-            settings(b).entries(tail.to_vec()).build()
+        let (head, tail) = entries.split_at(entries.len() / 2);
+        let built = match mode {
+            0 => settings(builder()).entries(entries.clone()).build(),
+            1 => settings(builder().entries(head.to_vec())).entries(tail.to_vec()).build(),
+            _ => tail
+                .iter()
+                .fold(builder().entries(head.to_vec()), |b, e| b.entry(e.clone()))
+                .record_distribution(distribution)
+                .max_record_size(max_record_size)
+                .build(),
         };
         match (built, expected) {
             (Ok(input), None) => proptest::prop_assert_eq!(input.len(), entries.len()),
