@@ -168,6 +168,57 @@ pub(crate) fn extend_short(out: &mut Vec<u8>, s: &[u8]) {
     out.extend_from_slice(s);
 }
 
+/// Copies `s` into `out` at `*at` and moves `*at` past it; `None`, with nothing written, when it
+/// does not fit. The positional twin of `extend_from_slice`, for a body written in place.
+#[inline(always)]
+pub(crate) fn put(out: &mut [u8], at: &mut usize, s: &[u8]) -> Option<()> {
+    let end = at.checked_add(s.len())?;
+    out.get_mut(*at..end)?.copy_from_slice(s);
+    *at = end;
+    Some(())
+}
+
+/// [`put`] for short text, as [`extend_short`] appends it: 4 to 32 bytes are copied as two
+/// overlapping fixed-size pieces instead of through a `memcpy` call.
+#[inline(always)]
+pub(crate) fn put_short(out: &mut [u8], at: &mut usize, s: &[u8]) -> Option<()> {
+    let end = at.checked_add(s.len())?;
+    let dst = out.get_mut(*at..end)?;
+    if s.len() <= 32 {
+        if let (Some(head), Some(tail)) = (s.first_chunk::<16>(), s.last_chunk::<16>()) {
+            *dst.first_chunk_mut::<16>()? = *head;
+            *dst.last_chunk_mut::<16>()? = *tail;
+        } else if let (Some(head), Some(tail)) = (s.first_chunk::<8>(), s.last_chunk::<8>()) {
+            *dst.first_chunk_mut::<8>()? = *head;
+            *dst.last_chunk_mut::<8>()? = *tail;
+        } else if let (Some(head), Some(tail)) = (s.first_chunk::<4>(), s.last_chunk::<4>()) {
+            *dst.first_chunk_mut::<4>()? = *head;
+            *dst.last_chunk_mut::<4>()? = *tail;
+        } else {
+            dst.copy_from_slice(s);
+        }
+    } else {
+        dst.copy_from_slice(s);
+    }
+    *at = end;
+    Some(())
+}
+
+/// Writes the standard padded base64 of `data` into `out` at `*at`, as [`write_base64`]
+/// appends it, and moves `*at` past it; `None`, with nothing written, when it does not fit.
+#[inline(always)]
+pub(crate) fn put_base64(out: &mut [u8], at: &mut usize, data: &[u8]) -> Option<()> {
+    // The quotes are the caller's.
+    let len = base64_string_len(data) - 2;
+    let end = at.checked_add(len)?;
+    let dst = out.get_mut(*at..end)?;
+    // `dst` holds exactly the encoded length, which is all `encode` asks for.
+    let written = base64_simd::STANDARD.encode(data, base64_simd::Out::from_slice(dst));
+    (written.len() == len).then_some(())?;
+    *at = end;
+    Some(())
+}
+
 /// Appends `s` as a JSON string, quotes included, for text that needs no escaping (see
 /// [`plain_string_len`]).
 pub(crate) fn write_plain_string(out: &mut Vec<u8>, s: &[u8]) {

@@ -1,5 +1,6 @@
 //! Fuzzes the `PutRecordInput` builder with arbitrary member values, and checks that every input
-//! it accepts becomes a request whose body reads back to exactly that input.
+//! it accepts becomes a request whose body reads back to exactly that input, and that
+//! `write_body` writes the same body over a reused buffer of any length.
 //!
 //! Input layout: one flags byte (which members are set, dry run, AUTO distribution), two bytes of
 //! maximum record size offset, then up to six fields, each a one-byte length (taken as is, cut to
@@ -79,6 +80,13 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(body.len(), body.capacity(), "the body is allocated at its exact size");
     assert_eq!(request.headers()["content-length"], body.len().to_string().as_str());
     assert_eq!(body.len(), input.body_len());
+    // `write_body` into a reused buffer, shorter or longer than the body, writes the same bytes.
+    let extra = usize::from(*size_lo % 32);
+    for leftover in [body.len().saturating_sub(extra + 1), body.len() + extra] {
+        let mut buf = vec![*flags; leftover];
+        input.write_body(&mut buf);
+        assert_eq!(&buf, body, "write_body over {leftover} leftover bytes");
+    }
 
     let json: serde_json::Map<String, serde_json::Value> =
         serde_json::from_slice(body).expect("the body is a JSON object");

@@ -504,7 +504,7 @@ impl<'a> AddedEntries<'a> {
             request_size,
             json_len,
         } = self;
-        // Running facts in locals, which the compiler can keep in registers.
+        // The running facts are kept in locals while the entries come, and stored once.
         let mut index = *given;
         let (mut largest, mut keyless_seen, mut hash_key_seen, mut size_sum, mut json_sum) = (
             *largest_record,
