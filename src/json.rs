@@ -205,7 +205,7 @@ pub(crate) fn put_short(out: &mut [u8], at: &mut usize, s: &[u8]) -> Option<()> 
 }
 
 /// Writes the standard padded base64 of `data` into `out` at `*at`, as [`write_base64`]
-/// appends it, and moves `*at` past it; `None`, with nothing written, when it does not fit.
+/// appends it, and moves `*at` past it; `None`, with `*at` unchanged, when it does not fit.
 #[inline(always)]
 pub(crate) fn put_base64(out: &mut [u8], at: &mut usize, data: &[u8]) -> Option<()> {
     // The quotes are the caller's.

@@ -770,7 +770,7 @@ proptest::proptest! {
         entries in proptest::collection::vec(arbitrary_entry(), 1..12),
         auto in proptest::prelude::any::<bool>(),
         max_record_size in proptest::prelude::prop_oneof![proptest::prelude::Just(MIB), proptest::prelude::Just(MIB + 4)],
-        mode in 0..3u8,
+        mode in 0..4u8,
     ) {
         let distribution = if auto { RecordDistribution::Auto } else { RecordDistribution::UserPartitionKey };
         let expected = entries
@@ -784,12 +784,13 @@ proptest::proptest! {
         let built = match mode {
             0 => settings(builder()).entries(entries.clone()).build(),
             1 => settings(builder().entries(head.to_vec())).entries(tail.to_vec()).build(),
-            _ => tail
+            2 => tail
                 .iter()
                 .fold(builder().entries(head.to_vec()), |b, e| b.entry(e.clone()))
                 .record_distribution(distribution)
                 .max_record_size(max_record_size)
                 .build(),
+            _ => settings(entries.iter().fold(builder(), |b, e| b.entry(e.clone()))).build(),
         };
         match (built, expected) {
             (Ok(input), None) => proptest::prop_assert_eq!(input.len(), entries.len()),

@@ -485,15 +485,41 @@ impl<'a> AddedEntries<'a> {
         self.extend(std::iter::once(entry));
     }
 
-    /// Adds every entry of `entries`, in order. Each one is checked and turned into its
-    /// [`ValidatedEntry`] inside a single `Vec::extend`, which writes it straight into its slot
-    /// of the vector. (A `push` per entry made the compiler assemble each entry on the stack
-    /// and copy it; an empty entry pushed first and overwritten cost a second store of every
-    /// field. Seen with `perf` on rustc 1.95, x86-64; it depends on the compiler's output, not
-    /// on any rule.) An entry refused, and every entry after it, is still converted, then cut
-    /// off: no error of theirs can come first, and a refused batch is never built.
+    /// Adds every entry of `entries`, in order, at most a batch's worth (500) at a time: the
+    /// caller's size hint is trusted no further, so a wrong or huge one costs no oversized
+    /// reservation (and no "capacity overflow" panic). Once an entry is refused, the entries
+    /// after it are only counted: no error of theirs can come first, and a refused batch is
+    /// never built.
     #[inline(always)]
-    fn extend(&mut self, entries: impl Iterator<Item = PutRecordsEntry<'a>>) {
+    fn extend(&mut self, mut entries: impl Iterator<Item = PutRecordsEntry<'a>>) {
+        // A list that says it holds at most a batch, such as a slice's iterator, goes through
+        // in one piece; `Vec::extend` reserves no more than its hint.
+        if matches!(entries.size_hint(), (lower, Some(upper)) if lower <= upper && upper <= PUT_RECORDS_MAX_ENTRIES)
+        {
+            self.convert(entries);
+            return;
+        }
+        loop {
+            if self.refused.is_some() {
+                self.given = self.given.saturating_add(entries.count());
+                return;
+            }
+            let before = self.given;
+            self.convert((&mut entries).take(PUT_RECORDS_MAX_ENTRIES));
+            if self.given - before < PUT_RECORDS_MAX_ENTRIES {
+                return;
+            }
+        }
+    }
+
+    /// Checks each of `entries` and turns it into its [`ValidatedEntry`] inside a single
+    /// `Vec::extend`, which writes it straight into its slot of the vector. (A `push` per entry
+    /// made the compiler assemble each entry on the stack and copy it; an empty entry pushed
+    /// first and overwritten cost a second store of every field. Seen with `perf` on rustc
+    /// 1.95, x86-64; it depends on the compiler's output, not on any rule.) An entry refused,
+    /// and those after it in `entries`, are still converted, then cut off.
+    #[inline(always)]
+    fn convert(&mut self, entries: impl Iterator<Item = PutRecordsEntry<'a>>) {
         let AddedEntries {
             kept,
             given,
@@ -897,6 +923,59 @@ mod tests {
         assert_eq!(b.entries.kept.len(), 2);
         assert_eq!(b.entries.request_size, 4);
         assert_eq!(b.build().unwrap_err().entry_index(), Some(2));
+    }
+
+    #[test]
+    fn entries_after_a_refused_one_are_not_stored_however_many() {
+        let ok = || PutRecordsEntry::new(&b"d"[..], "k");
+        let bad = || PutRecordsEntry::new(&b"d"[..], "");
+        let b = builder()
+            .entries((0..10).map(|_| ok()))
+            .entry(bad())
+            .entries((0..100_000).map(|_| ok()));
+        assert_eq!(b.entries.given(), 100_011);
+        assert_eq!(b.entries.kept.len(), 10);
+        assert!(b.entries.kept.capacity() <= PUT_RECORDS_MAX_ENTRIES);
+        let b = builder().entries((0..100_000).map(|i| if i == 10 { bad() } else { ok() }));
+        assert_eq!(b.entries.given(), 100_000);
+        assert_eq!(b.entries.kept.len(), 10);
+        assert!(b.entries.kept.capacity() <= PUT_RECORDS_MAX_ENTRIES);
+        // The entry count is checked before the entries.
+        assert_eq!(b.build().unwrap_err().field(), "records");
+    }
+
+    /// An iterator whose size hint says anything at all.
+    struct Hinted<I>(I, (usize, Option<usize>));
+
+    impl<I: Iterator> Iterator for Hinted<I> {
+        type Item = I::Item;
+        fn next(&mut self) -> Option<I::Item> {
+            self.0.next()
+        }
+        fn size_hint(&self) -> (usize, Option<usize>) {
+            self.1
+        }
+    }
+
+    #[test]
+    fn a_wrong_size_hint_costs_no_oversized_reservation_and_no_panic() {
+        let hints = [
+            (usize::MAX, None),
+            (usize::MAX, Some(0)),
+            (usize::MAX / 2, Some(usize::MAX)),
+            (0, Some(0)),
+            (0, Some(1)),
+            (600, Some(600)),
+        ];
+        for hint in hints {
+            let entries = (0..3).map(|_| PutRecordsEntry::new(&b"d"[..], "k"));
+            let b = builder().entries(Hinted(entries, hint));
+            assert!(
+                b.entries.kept.capacity() <= PUT_RECORDS_MAX_ENTRIES + 1,
+                "{hint:?}"
+            );
+            assert_eq!(b.build().unwrap().len(), 3, "{hint:?}");
+        }
     }
 
     #[test]
