@@ -487,9 +487,9 @@ impl<'a> AddedEntries<'a> {
 
     /// Adds every entry of `entries`, in order, at most a batch's worth (500) at a time: the
     /// caller's size hint is trusted no further, so a wrong or huge one costs no oversized
-    /// reservation (and no "capacity overflow" panic). Once an entry is refused, the entries
-    /// after it are only counted: no error of theirs can come first, and a refused batch is
-    /// never built.
+    /// reservation (and no "capacity overflow" panic). Once an entry is refused, the rest of
+    /// its 500 are converted and cut off, and any after those only counted: no error of theirs
+    /// can come first, and a refused batch is never built.
     #[inline(always)]
     fn extend(&mut self, mut entries: impl Iterator<Item = PutRecordsEntry<'a>>) {
         // A list that says it holds at most a batch, such as a slice's iterator, goes through
