@@ -13,7 +13,6 @@ use crate::hash_key::HashKey;
 use crate::input::PutRecordInput;
 use crate::json;
 use crate::limits::EXPLICIT_HASH_KEY_MAX_DIGITS;
-use crate::partition_key::PartitionKey;
 use crate::stream::StreamArn;
 
 /// The `content-type` of every Kinesis request: the awsJson1_1 media type, without parameters.
@@ -260,15 +259,7 @@ impl PutRecordInput<'_> {
         }
         json::write_base64(buf, &self.data);
         // The usual record ends with a plain key and nothing after it: three pieces.
-        if self.explicit_hash_key.is_none()
-            && self.sequence_number_for_ordering.is_none()
-            && self.stream_arn.is_none()
-            && self.dry_run.is_none()
-            && let Some(key) = self
-                .partition_key
-                .as_ref()
-                .and_then(PartitionKey::plain_bytes)
-        {
+        if let Some((_, key)) = self.usual_members() {
             buf.extend_from_slice(b"\",\"PartitionKey\":\"");
             json::extend_short(buf, key);
             buf.extend_from_slice(b"\"}");
