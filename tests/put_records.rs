@@ -15,6 +15,7 @@ use kinesis_proto::{
     PackedBatch, PutRecordsEntry, PutRecordsError, PutRecordsInput, PutRecordsInputBuilder,
     RecordDistribution, RetryClass, Rule, ShardMap, parse_put_records_response,
 };
+use proptest::strategy::Strategy as _;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -801,6 +802,87 @@ proptest::proptest! {
             }
             (got, want) => proptest::prop_assert!(false, "got {got:?}, want {want:?}"),
         }
+    }
+}
+
+/// A valid entry of any kind the builder checks differently: a short or long key (up to 256
+/// UTF-16 code units of any characters, escaped ones and ones outside the BMP included), an
+/// explicit hash key or not, and, on an `AUTO` stream, no key.
+fn valid_entry(auto: bool) -> impl proptest::strategy::Strategy<Value = PutRecordsEntry<'static>> {
+    use proptest::prelude::*;
+    let key = prop_oneof![
+        4 => "[a-z0-9-]{1,48}",
+        2 => "[a-z\"\\\\\u{0}-\u{1f}é]{1,60}",
+        1 => "[a-z]{200,256}",
+        1 => "[é中😀]{1,100}",
+    ]
+    .prop_filter("at most 256 UTF-16 code units", |k| {
+        k.encode_utf16().count() <= 256
+    });
+    let key = if auto {
+        proptest::option::weighted(0.5, key).boxed()
+    } else {
+        key.prop_map(Some).boxed()
+    };
+    let hash_key = if auto {
+        Just(None).boxed()
+    } else {
+        proptest::option::weighted(0.3, any::<u128>()).boxed()
+    };
+    (key, hash_key, proptest::collection::vec(any::<u8>(), 0..40)).prop_map(
+        |(key, hash_key, data)| {
+            let entry = match key {
+                Some(key) => PutRecordsEntry::new(data, key),
+                None => PutRecordsEntry::keyless(data),
+            };
+            match hash_key {
+                Some(h) => entry.with_hash_key(HashKey::new(h)),
+                None => entry,
+            }
+        },
+    )
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// Whatever mix of entries a batch holds, its body is allocated once at exactly
+    /// `body_len`, and reads back as the entries given, in order, with the members the SDKs
+    /// write and no others.
+    #[test]
+    fn batch_bodies_read_back_as_the_entries_given(
+        (auto, entries) in proptest::prelude::any::<bool>()
+            .prop_flat_map(|auto| (proptest::prelude::Just(auto), proptest::collection::vec(valid_entry(auto), 1..20))),
+    ) {
+        use base64::Engine as _;
+        let distribution = if auto { RecordDistribution::Auto } else { RecordDistribution::UserPartitionKey };
+        let input = builder()
+            .record_distribution(distribution)
+            .entries(entries.clone())
+            .build()
+            .unwrap();
+        let request = input.to_http_request(&Endpoint::regional("us-east-1").unwrap());
+        let body = request.body();
+        proptest::prop_assert_eq!(body.len(), input.body_len());
+        proptest::prop_assert_eq!(body.capacity(), body.len());
+        let v: Value = serde_json::from_slice(body).unwrap();
+        let records = v["Records"].as_array().unwrap();
+        proptest::prop_assert_eq!(records.len(), entries.len());
+        for (i, (record, entry)) in records.iter().zip(&entries).enumerate() {
+            let data = base64::engine::general_purpose::STANDARD
+                .decode(record["Data"].as_str().unwrap())
+                .unwrap();
+            proptest::prop_assert_eq!(&data[..], &entry.data[..], "entry {}", i);
+            proptest::prop_assert_eq!(record.get("PartitionKey").and_then(Value::as_str), entry.partition_key.as_deref());
+            proptest::prop_assert_eq!(record.get("ExplicitHashKey").and_then(Value::as_str), entry.explicit_hash_key.as_deref());
+            let members = 1 + usize::from(entry.partition_key.is_some()) + usize::from(entry.explicit_hash_key.is_some());
+            proptest::prop_assert_eq!(record.as_object().unwrap().len(), members);
+            let validated = &input.entries()[i];
+            proptest::prop_assert_eq!(validated.original_index(), i);
+            proptest::prop_assert_eq!(validated.explicit_hash_key().map(|h| h.to_string()), entry.explicit_hash_key.as_deref().map(str::to_owned));
+        }
+        let size: usize = entries.iter().map(|e| e.data.len() + e.partition_key.as_ref().map_or(0, |k| k.len())).sum();
+        proptest::prop_assert_eq!(input.request_size(), size);
     }
 }
 
