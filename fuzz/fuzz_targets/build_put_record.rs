@@ -14,19 +14,8 @@ use base64::engine::general_purpose::STANDARD;
 use kinesis_proto::{Endpoint, PutRecordInput, RecordDistribution};
 use libfuzzer_sys::fuzz_target;
 
-fn take<'a>(rest: &mut &'a [u8]) -> &'a [u8] {
-    let Some((&len, after)) = rest.split_first() else {
-        return &[];
-    };
-    let len = usize::from(len).min(after.len());
-    let (field, after) = after.split_at(len);
-    *rest = after;
-    field
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+mod fields;
+use fields::{take, text};
 
 fuzz_target!(|data: &[u8]| {
     let [flags, size_hi, size_lo, rest @ ..] = data else {
@@ -77,8 +66,15 @@ fuzz_target!(|data: &[u8]| {
     let endpoint = Endpoint::custom("http://127.0.0.1:4567").expect("a valid endpoint");
     let request = input.to_http_request(&endpoint);
     let body = request.body();
-    assert_eq!(body.len(), body.capacity(), "the body is allocated at its exact size");
-    assert_eq!(request.headers()["content-length"], body.len().to_string().as_str());
+    assert_eq!(
+        body.len(),
+        body.capacity(),
+        "the body is allocated at its exact size"
+    );
+    assert_eq!(
+        request.headers()["content-length"],
+        body.len().to_string().as_str()
+    );
     assert_eq!(body.len(), input.body_len());
     // `write_body` into a reused buffer, shorter or longer than the body, writes the same bytes.
     let extra = usize::from(*size_lo % 32);
@@ -90,10 +86,19 @@ fuzz_target!(|data: &[u8]| {
 
     let json: serde_json::Map<String, serde_json::Value> =
         serde_json::from_slice(body).expect("the body is a JSON object");
-    let string = |member: &str| json.get(member).map(|v| v.as_str().expect("a string member"));
-    assert_eq!(string("StreamName"), input.stream_name().map(|n| n.as_str()));
+    let string = |member: &str| {
+        json.get(member)
+            .map(|v| v.as_str().expect("a string member"))
+    };
+    assert_eq!(
+        string("StreamName"),
+        input.stream_name().map(|n| n.as_str())
+    );
     assert_eq!(string("StreamARN"), input.stream_arn().map(|a| a.as_str()));
-    assert_eq!(string("PartitionKey"), input.partition_key().map(|k| k.as_str()));
+    assert_eq!(
+        string("PartitionKey"),
+        input.partition_key().map(|k| k.as_str())
+    );
     assert_eq!(
         string("ExplicitHashKey").map(str::to_owned),
         input.explicit_hash_key().map(|h| h.to_string())
@@ -102,7 +107,10 @@ fuzz_target!(|data: &[u8]| {
         string("SequenceNumberForOrdering"),
         input.sequence_number_for_ordering().map(|s| s.as_str())
     );
-    assert_eq!(json.get("DryRun").map(|v| v.as_bool().expect("a boolean")), input.dry_run());
+    assert_eq!(
+        json.get("DryRun").map(|v| v.as_bool().expect("a boolean")),
+        input.dry_run()
+    );
     let decoded = STANDARD
         .decode(string("Data").expect("Data is always written"))
         .expect("standard padded base64");

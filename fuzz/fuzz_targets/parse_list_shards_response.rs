@@ -35,7 +35,10 @@ fuzz_target!(|data: &[u8]| {
             if status.is_success() {
                 assert!(err.malformed().is_some(), "a 2xx error is malformed");
             } else {
-                assert!(err.service_error().is_some(), "a non-2xx is a service error");
+                assert!(
+                    err.service_error().is_some(),
+                    "a non-2xx is a service error"
+                );
             }
             assert!(!err.to_string().contains('\n'));
         }

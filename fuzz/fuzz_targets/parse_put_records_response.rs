@@ -49,7 +49,10 @@ fuzz_target!(|data: &[u8]| {
             if status.is_success() {
                 assert!(err.malformed().is_some(), "a 2xx answer is Ok or Malformed");
             } else {
-                assert!(err.service_error().is_some(), "a non-2xx answer is a service error");
+                assert!(
+                    err.service_error().is_some(),
+                    "a non-2xx answer is a service error"
+                );
             }
             let _ = err.to_string();
         }
