@@ -19,13 +19,9 @@ use kinesis_proto::Endpoint;
 /// Rounds at the start of a set that warm the caches and are not counted.
 const WARM_UP_ROUNDS: usize = 50;
 
-/// What a round times, in the order of its columns.
-const NAMES: [&str; 4] = [
-    "validate + build",
-    "build validated",
-    "floor per record",
-    "floor in place",
-];
+/// What a round times: validate + build, build of the validated batch, the per-record floor
+/// and the in-place floor, in the order of the timing columns.
+const ROUTINES: usize = 4;
 
 fn main() {
     let (rounds, sets) = options();
@@ -33,8 +29,9 @@ fn main() {
     let data = batch::data();
     let keys = batch::keys();
     let validated = batch::validate(&data, &keys);
-    let body_len = batch::build(&data, &keys, &endpoint).body().len();
-    let offsets = batch::body_offsets(&data, &keys, batch::build(&data, &keys, &endpoint).body());
+    let sample = batch::build(&data, &keys, &endpoint).into_body();
+    let body_len = sample.len();
+    let offsets = batch::body_offsets(&data, &keys, &sample);
     let mut out_per_record = vec![0u8; data.len().div_ceil(batch::RECORD) * batch::RECORD_OUT];
     let mut out_in_place = vec![0u8; body_len];
 
@@ -58,13 +55,13 @@ fn main() {
         "| set | v+b / in place | v+b / per record | build / in place | build / per record | in place / per record | v+b | build | per record | in place |"
     );
     println!("|---|---|---|---|---|---|---|---|---|---|");
-    let mut all: [Vec<f64>; 4] = Default::default();
+    let mut all: [Vec<f64>; ROUTINES] = Default::default();
     for set in 1..=sets {
-        let mut times: [Vec<f64>; 4] = Default::default();
+        let mut times: [Vec<f64>; ROUTINES] = Default::default();
         for round in 0..WARM_UP_ROUNDS + rounds {
-            let mut round_times = [0.0; 4];
-            for step in 0..NAMES.len() {
-                let which = (round + step) % NAMES.len();
+            let mut round_times = [0.0; ROUTINES];
+            for step in 0..ROUTINES {
+                let which = (round + step) % ROUTINES;
                 let start = Instant::now();
                 run(which);
                 round_times[which] = start.elapsed().as_secs_f64();
@@ -86,7 +83,7 @@ fn main() {
 }
 
 /// One table row: the ratios, then the median times in µs.
-fn print_row(label: &str, times: &[Vec<f64>; 4]) {
+fn print_row(label: &str, times: &[Vec<f64>; ROUTINES]) {
     let [vb, build, per_record, in_place] = times;
     let ratios = [
         (vb, in_place),
