@@ -32,7 +32,7 @@ fn main() {
     let sample = batch::build(&data, &keys, &endpoint).into_body();
     let body_len = sample.len();
     let offsets = batch::body_offsets(&data, &keys, &sample);
-    let mut out_per_record = vec![0u8; data.len().div_ceil(batch::RECORD) * batch::RECORD_OUT];
+    let mut out_per_record = vec![0u8; batch::ENTRIES * batch::RECORD_OUT];
     let mut out_in_place = vec![0u8; body_len];
 
     let mut run = |which: usize| match which {
