@@ -1,14 +1,16 @@
-//! A sans-IO protocol core for Amazon Kinesis Data Streams `PutRecord`.
+//! A sans-IO protocol core for Amazon Kinesis Data Streams: `PutRecord`, `PutRecords`,
+//! `ListShards`, shard routing and endpoint resolution.
 //!
 //! This crate never opens a socket, never sleeps, never reads the clock, the environment or a
-//! file, never logs and never spawns. It turns a record into the exact `http::Request` Kinesis
-//! expects, tells which shard a partition key lands on, and turns the `http::Response` into a
-//! typed output or a typed error. Time, credentials, the endpoint, the stream's shard list and
-//! its record size limit all come in as parameters, so any HTTP stack (blocking, async,
-//! embedded, a proxy) can carry it, and it can be tested byte for byte.
+//! file, never logs and never spawns. It turns records into the exact `http::Request`s Kinesis
+//! expects (`PutRecord`, `PutRecords`, `ListShards`), tells which shard a partition key lands on,
+//! and turns each `http::Response` into a typed output or a typed error. Time, credentials, the
+//! endpoint, the stream's shard list and its record size limit all come in as parameters, so any
+//! HTTP stack (blocking, async, embedded, a proxy) can carry it, and it can be tested byte for
+//! byte.
 //!
 //! It does **not** sign requests (use a SigV4 signer such as `aws-sigv4`, signing name
-//! `kinesis`), send them, retry them, or manage streams.
+//! `kinesis`), send them, or manage streams.
 //!
 //! ```
 //! use kinesis_proto::{Endpoint, HashKey, PutRecordInput};
@@ -52,37 +54,52 @@
 
 #![forbid(unsafe_code)]
 
-mod endpoint;
-mod error;
-mod error_body;
-mod flat_json;
+// Validated values every operation shares, and the limits they are checked against.
 mod hash_key;
-mod input;
 mod invalid_input;
-mod json;
 mod limits;
-mod list_shards;
 mod partition_key;
-mod put_records;
-mod request;
-mod response;
-mod routing;
+mod record;
 mod sequence_number;
 mod stream;
 mod text;
-
-pub use endpoint::{Endpoint, EndpointConfig, EndpointError};
-pub use error::{MalformedResponse, PutRecordError, RetryClass, ServiceError};
 pub use hash_key::HashKey;
-pub use input::{PutRecordInput, PutRecordInputBuilder, RecordDistribution};
 pub use invalid_input::{Field, InvalidInput, LengthUnit, Rule};
-pub use limits::*;
-pub use list_shards::{
-    InvalidListShardsInput, LIST_SHARDS_MAX_RESULTS, LIST_SHARDS_TARGET, ListShardsError,
-    ListShardsInput, ListShardsInputBuilder, ListShardsOutput, ShardFilter, ShardFilterType,
-    ShardMapBuilder, parse_list_shards_response,
+pub use limits::{
+    DEFAULT_MAX_RECORD_SIZE, EXPLICIT_HASH_KEY_MAX_DIGITS, MAX_MAX_RECORD_SIZE, MIB,
+    MIN_MAX_RECORD_SIZE, PARTITION_KEY_MAX_LEN, PARTITION_KEY_MIN_LEN, SEQUENCE_NUMBER_MAX_DIGITS,
+    STREAM_ARN_MAX_LEN, STREAM_ARN_MIN_LEN, STREAM_NAME_MAX_LEN, STREAM_NAME_MIN_LEN,
 };
 pub use partition_key::PartitionKey;
+pub use record::RecordDistribution;
+pub use sequence_number::SequenceNumber;
+pub use stream::{StreamArn, StreamName};
+
+// The wire: the awsJson1_1 envelope, JSON and base64 written into place.
+mod wire;
+pub use wire::aws_json::{AWS_JSON_CONTENT_TYPE, SIGNING_NAME, X_AMZ_TARGET};
+
+// Where requests go.
+mod endpoint;
+pub use endpoint::{Endpoint, EndpointConfig, EndpointError};
+
+// Which shard a record lands on.
+mod routing;
+pub use routing::{HashKeyRange, InvalidHashKeyRange, Shard, ShardMap, ShardMapError};
+
+// What the service answers when it says no: the error core every operation shares.
+mod service_error;
+pub use service_error::{MalformedResponse, RetryClass, ServiceError};
+
+// PutRecord: input → request → response.
+mod put_record;
+pub use put_record::{
+    EncryptionType, PUT_RECORD_TARGET, PutRecordError, PutRecordInput, PutRecordInputBuilder,
+    PutRecordOutput, parse_put_record_response,
+};
+
+// PutRecords: entries → input → request → response → retry; packing many records into batches.
+mod put_records;
 pub use put_records::{
     BatchResults, EntryResult, PUT_RECORDS_DEFAULT_MAX_REQUEST_SIZE,
     PUT_RECORDS_LEGACY_MAX_REQUEST_SIZE, PUT_RECORDS_MAX_ENTRIES, PUT_RECORDS_MAX_REQUEST_SIZE,
@@ -90,11 +107,14 @@ pub use put_records::{
     PutRecordsInput, PutRecordsInputBuilder, PutRecordsOutput, SHARD_MAX_BYTES_PER_SECOND,
     SHARD_MAX_RECORDS_PER_SECOND, ShardLoad, ValidatedEntry, parse_put_records_response,
 };
-pub use request::{AWS_JSON_CONTENT_TYPE, PUT_RECORD_TARGET, SIGNING_NAME, X_AMZ_TARGET};
-pub use response::{EncryptionType, PutRecordOutput, parse_put_record_response};
-pub use routing::{HashKeyRange, InvalidHashKeyRange, Shard, ShardMap, ShardMapError};
-pub use sequence_number::SequenceNumber;
-pub use stream::{StreamArn, StreamName};
+
+// ListShards: input → request → response, and the shard map built from its pages.
+mod list_shards;
+pub use list_shards::{
+    InvalidListShardsInput, LIST_SHARDS_MAX_RESULTS, LIST_SHARDS_TARGET, ListShardsError,
+    ListShardsInput, ListShardsInputBuilder, ListShardsOutput, ShardFilter, ShardFilterType,
+    ShardMapBuilder, parse_list_shards_response,
+};
 
 /// The README's examples, compiled and run as doctests.
 #[doc = include_str!("../README.md")]

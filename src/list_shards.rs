@@ -12,22 +12,21 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use http::{Request, Response};
 
-use crate::error::{self, MalformedResponse, ServiceError, operation_error_accessors};
+use crate::service_error::{
+    self as error, MalformedResponse, ServiceError, operation_error_accessors,
+};
 use serde::Deserialize;
 
 use crate::endpoint::Endpoint;
 use crate::hash_key::parse_decimal_hash_key;
 use crate::invalid_input::InvalidInput;
-use crate::json;
-use crate::request::aws_json_request;
+use crate::wire::json;
+
 use crate::routing::{HashKeyRange, Shard, ShardMap, ShardMapError};
 use crate::stream::{StreamArn, StreamName};
 
 /// The `x-amz-target` value of `ListShards`.
 pub const LIST_SHARDS_TARGET: &str = "Kinesis_20131202.ListShards";
-/// The `x-amz-target` value, checked at compile time.
-const LIST_SHARDS_TARGET_VALUE: http::HeaderValue =
-    http::HeaderValue::from_static(LIST_SHARDS_TARGET);
 /// The largest `MaxResults` of a `ListShards` request (and the smallest is 1).
 pub const LIST_SHARDS_MAX_RESULTS: u32 = 10_000;
 /// Longest `NextToken` (`NextToken`, "Maximum length of 1048576").
@@ -267,7 +266,7 @@ impl ListShardsInput {
     /// `StreamCreationTimestamp`, `ShardFilter` (`Type`, `ShardId`, `Timestamp`), `StreamARN`.
     /// Timestamps are epoch seconds, with up to three decimals.
     pub fn to_http_request(&self, endpoint: &Endpoint) -> Request<Vec<u8>> {
-        aws_json_request(endpoint, LIST_SHARDS_TARGET_VALUE, self.body())
+        crate::wire::aws_json::request(endpoint, LIST_SHARDS_TARGET, self.body())
     }
 
     /// The JSON body.

@@ -5,9 +5,9 @@ use std::str::FromStr;
 
 use crate::hash_key::HashKey;
 use crate::invalid_input::{Field, InvalidInput, LengthUnit, Rule};
-use crate::json;
 use crate::limits::{PARTITION_KEY_MAX_LEN, PARTITION_KEY_MIN_LEN};
 use crate::text::{string_newtype_traits, utf16_len};
+use crate::wire::json;
 
 /// A validated partition key: 1 to 256 UTF-16 code units (`PartitionKey` in the Kinesis API
 /// reference: "Minimum length of 1. Maximum length of 256").
@@ -72,7 +72,7 @@ impl<'a> PartitionKey<'a> {
     pub(crate) fn check_usual(&mut self) -> Option<usize> {
         let len = self.key.len();
         if (PARTITION_KEY_MIN_LEN..=PARTITION_KEY_MAX_LEN).contains(&len)
-            && !json::has_special(self.key.as_bytes())
+            && !crate::wire::escape::has_special(self.key.as_bytes())
         {
             self.plain = true;
             Some(len)
@@ -85,14 +85,14 @@ impl<'a> PartitionKey<'a> {
     /// escaping.
     pub(crate) fn check_in_place(&mut self) -> Result<(), InvalidInput> {
         check_partition_key(&self.key)?;
-        self.plain = !json::has_special(self.key.as_bytes());
+        self.plain = !crate::wire::escape::has_special(self.key.as_bytes());
         Ok(())
     }
 
     /// A key that passed [`check_partition_key`].
     #[inline(always)]
     fn checked(key: Cow<'a, str>) -> Self {
-        let plain = !json::has_special(key.as_bytes());
+        let plain = !crate::wire::escape::has_special(key.as_bytes());
         PartitionKey { key, plain }
     }
 
@@ -192,12 +192,12 @@ impl<'a> From<&PartitionKey<'a>> for PartitionKey<'a> {
 }
 
 /// Whether `key` holds no byte JSON escapes, usable in constants (the runtime check is
-/// `json::has_special`).
+/// `crate::wire::escape::has_special`).
 const fn is_plain(key: &str) -> bool {
     let b = key.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        if json::is_special(b[i]) {
+        if crate::wire::escape::is_special(b[i]) {
             return false;
         }
         i += 1;

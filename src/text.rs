@@ -2,92 +2,41 @@
 
 use std::sync::Arc;
 
-/// A string that is a `'static` literal, a short string kept inline, or a shared heap string:
-/// cloning never allocates, so a validated stream name can be attached to every record of a hot
-/// loop, and a name of up to 15 bytes given as a `&str` costs no allocation either.
+/// A string that is a `'static` literal or a shared heap string: cloning never allocates, so a
+/// validated stream name can be attached to every record of a hot loop.
 #[derive(Clone)]
 pub(crate) enum SharedText {
     Static(&'static str),
-    Inline(InlineText),
     Shared(Arc<str>),
 }
 
-/// Up to [`InlineText::CAPACITY`] bytes of UTF-8 held in place: 16 bytes aligned to 8, so the
-/// compiler moves it as two words (an odd size is moved in overlapping pieces, and loading one
-/// of those soon after storing it stalls).
-#[derive(Clone, Copy)]
-#[repr(C, align(8))]
-pub(crate) struct InlineText {
-    bytes: [u8; InlineText::CAPACITY],
-    len: u8,
-}
-
-impl InlineText {
-    /// As many bytes as fit beside the length in 16 bytes.
-    pub(crate) const CAPACITY: usize = 15;
-
-    fn as_str(&self) -> &str {
-        // Made from a `&str` in `SharedText::new`, so always UTF-8 and the fallback is never
-        // taken; checking costs a few instructions for at most 15 bytes.
-        self.bytes
-            .get(..usize::from(self.len))
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .unwrap_or("")
-    }
-}
-
 impl SharedText {
-    /// Copies `s` inline when it fits, else into one shared allocation.
+    /// Copies `s` into one shared allocation.
     pub(crate) fn new(s: &str) -> SharedText {
-        match u8::try_from(s.len()) {
-            Ok(len) if s.len() <= InlineText::CAPACITY => {
-                let mut bytes = [0; InlineText::CAPACITY];
-                bytes[..s.len()].copy_from_slice(s.as_bytes());
-                SharedText::Inline(InlineText { len, bytes })
-            }
-            _ => SharedText::Shared(Arc::from(s)),
-        }
+        SharedText::Shared(Arc::from(s))
     }
 
     pub(crate) fn as_str(&self) -> &str {
         match self {
             SharedText::Static(s) => s,
-            SharedText::Inline(s) => s.as_str(),
             SharedText::Shared(s) => s,
         }
     }
 
-    /// The UTF-8 bytes, without the check [`as_str`](Self::as_str) makes of inline text.
+    /// The UTF-8 bytes.
     pub(crate) fn as_bytes(&self) -> &[u8] {
-        match self {
-            SharedText::Static(s) => s.as_bytes(),
-            SharedText::Inline(s) => s.bytes.get(..usize::from(s.len)).unwrap_or_default(),
-            SharedText::Shared(s) => s.as_bytes(),
-        }
+        self.as_str().as_bytes()
     }
 }
 
 /// Whether `bytes` match `[a-zA-Z0-9_.-]{1,128}`, the API model's pattern and length of a stream
-/// name and of a shard id. A table lookup folded without early exit: branch-free, so checking
-/// the usual 20 bytes costs a few nanoseconds.
+/// name and of a shard id.
 pub(crate) fn is_name(bytes: &[u8]) -> bool {
     (1..=128).contains(&bytes.len())
         && bytes
             .iter()
-            .fold(true, |ok, &b| ok & NAME_BYTES[usize::from(b)])
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
 }
-
-/// The bytes a name may hold: `[a-zA-Z0-9_.-]`.
-static NAME_BYTES: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        table[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'.' || c == b'-';
-        b += 1;
-    }
-    table
-};
 
 /// Implements the usual read-only string traits for a newtype whose `as_str` gives the text.
 macro_rules! string_newtype_traits {
@@ -152,20 +101,7 @@ pub(crate) const fn utf16_len(s: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::{InlineText, SharedText, utf16_len};
-
-    #[test]
-    fn short_text_is_kept_inline_and_long_text_shared() {
-        for len in 0..=InlineText::CAPACITY + 2 {
-            let s = "é".repeat(len / 2) + &"a".repeat(len % 2);
-            let text = SharedText::new(&s);
-            assert_eq!(text.as_str(), s);
-            assert_eq!(text.clone().as_str(), s);
-            let inline = matches!(text, SharedText::Inline(_));
-            assert_eq!(inline, s.len() <= InlineText::CAPACITY, "{len}");
-        }
-        assert!(std::mem::size_of::<SharedText>() <= 24);
-    }
+    use super::utf16_len;
 
     #[test]
     fn utf16_len_agrees_with_std_encode_utf16() {

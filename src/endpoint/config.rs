@@ -22,9 +22,9 @@ use std::sync::{Arc, OnceLock};
 use http::uri::Scheme;
 
 use super::arn::parse_arn;
+use super::error::EndpointError;
 use super::partition::Partition;
-use super::{Endpoint, EndpointError, is_valid_host_label};
-use crate::input::PutRecordInput;
+use super::url::{Endpoint, is_valid_host_label};
 use crate::stream::StreamArn;
 
 /// The ruleset's `OperationType`: which account endpoint family an operation uses.
@@ -191,30 +191,6 @@ impl EndpointConfig {
         self.resolve(OperationType::Control, stream_arn)
     }
 
-    /// The endpoint for a `PutRecord` input: [`resolve_data_plane`](Self::resolve_data_plane)
-    /// with the input's stream ARN, if it has one.
-    ///
-    /// ```
-    /// use kinesis_proto::{EndpointConfig, PutRecordInput};
-    /// let input = PutRecordInput::builder()
-    ///     .stream_arn("arn:aws-cn:kinesis:cn-north-1:123456789012:stream/orders")
-    ///     .partition_key("k")
-    ///     .data(&b"x"[..])
-    ///     .build()?;
-    /// let endpoint = EndpointConfig::new("cn-north-1").resolve_for(&input)?;
-    /// assert_eq!(endpoint.host(), "123456789012.data-kinesis.cn-north-1.amazonaws.com.cn");
-    /// let request = input.to_http_request(&endpoint);
-    /// assert_eq!(request.headers()["host"], "123456789012.data-kinesis.cn-north-1.amazonaws.com.cn");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// As [`resolve_data_plane`](Self::resolve_data_plane).
-    pub fn resolve_for(&self, input: &PutRecordInput<'_>) -> Result<Endpoint, EndpointError> {
-        self.resolve_data_plane(input.stream_arn())
-    }
-
     fn resolve(
         &self,
         operation: OperationType,
@@ -312,8 +288,29 @@ impl EndpointConfig {
     }
 }
 
+impl Endpoint {
+    /// The regional endpoint `https://kinesis.{region}.{dnsSuffix}`, with the DNS suffix of the
+    /// region's partition (AWS SDKs' partition table: `amazonaws.com` for `aws` and
+    /// `aws-us-gov`, `amazonaws.com.cn` for `aws-cn`, `c2s.ic.gov`, `sc2s.sgov.gov`,
+    /// `cloud.adc-e.uk`, `csp.hci.ic.gov`, `amazonaws.eu` for the isolated and sovereign
+    /// partitions). A region no partition claims falls back to `aws`, as the SDKs do.
+    ///
+    /// It is the endpoint [`EndpointConfig::new`]`(region)` resolves to without a stream ARN;
+    /// use [`EndpointConfig`] for FIPS, dual-stack and stream-ARN account endpoints.
+    ///
+    /// ```
+    /// use kinesis_proto::Endpoint;
+    /// assert_eq!(Endpoint::regional("eu-west-1")?.host(), "kinesis.eu-west-1.amazonaws.com");
+    /// assert_eq!(Endpoint::regional("cn-north-1")?.host(), "kinesis.cn-north-1.amazonaws.com.cn");
+    /// # Ok::<(), kinesis_proto::EndpointError>(())
+    /// ```
+    pub fn regional(region: &str) -> Result<Endpoint, EndpointError> {
+        regional_endpoint(region, Partition::of_region(region), false, false)
+    }
+}
+
 /// The regional endpoint, as [`Endpoint::regional`] and [`EndpointConfig`] resolve it.
-pub(super) fn regional_endpoint(
+fn regional_endpoint(
     region: &str,
     partition: &Partition,
     use_fips: bool,

@@ -4,12 +4,12 @@ use std::borrow::Cow;
 use std::fmt;
 
 use crate::hash_key::HashKey;
-use crate::input::{RecordDistribution, check_max_record_size, check_record_size, record_size};
 use crate::invalid_input::{Field, InvalidInput, LengthUnit, Rule};
-use crate::json;
 use crate::limits::{DEFAULT_MAX_RECORD_SIZE, MIB};
 use crate::partition_key::PartitionKey;
+use crate::record::{RecordDistribution, check_max_record_size, check_record_size, record_size};
 use crate::stream::{StreamArn, StreamName};
+use crate::wire::json;
 
 use super::request::entry_json_len;
 

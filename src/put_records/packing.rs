@@ -9,9 +9,9 @@
 use super::input::{
     BatchSettings, PUT_RECORDS_MAX_ENTRIES, PutRecordsInput, PutRecordsInputBuilder, ValidatedEntry,
 };
-use crate::input::RecordDistribution;
 use crate::invalid_input::InvalidInput;
 use crate::limits::MIB;
+use crate::record::RecordDistribution;
 use crate::routing::ShardMap;
 
 /// The write rate one shard takes, in records per second (Kinesis developer guide, "Quotas and

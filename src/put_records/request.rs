@@ -4,16 +4,13 @@ use http::Request;
 
 use super::input::{PutRecordsInput, ValidatedEntry};
 use crate::endpoint::Endpoint;
-use crate::json;
 use crate::partition_key::PartitionKey;
-use crate::request::{aws_json_request, stream_tail_len, write_stream_tail};
+use crate::wire::aws_json::{stream_tail_len, write_stream_tail};
+use crate::wire::json;
 
 /// The `x-amz-target` value of `PutRecords`: the service's target prefix `Kinesis_20131202` and
 /// the operation name.
 pub const PUT_RECORDS_TARGET: &str = "Kinesis_20131202.PutRecords";
-/// The `x-amz-target` value, checked at compile time.
-const PUT_RECORDS_TARGET_VALUE: http::HeaderValue =
-    http::HeaderValue::from_static(PUT_RECORDS_TARGET);
 
 impl PutRecordsInput<'_> {
     /// The exact HTTP request: `POST` to the endpoint's absolute URI, with `content-type`,
@@ -29,7 +26,7 @@ impl PutRecordsInput<'_> {
     pub fn to_http_request(&self, endpoint: &Endpoint) -> Request<Vec<u8>> {
         let mut body = Vec::with_capacity(self.body_len());
         self.append_body(&mut body);
-        aws_json_request(endpoint, PUT_RECORDS_TARGET_VALUE, body)
+        crate::wire::aws_json::request(endpoint, PUT_RECORDS_TARGET, body)
     }
 
     /// The body's length in bytes, as `content-length` states it.

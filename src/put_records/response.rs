@@ -8,9 +8,10 @@ use http::{HeaderMap, Response, StatusCode};
 use serde::Deserialize;
 
 use super::input::PutRecordsInput;
-use crate::error::{self, MalformedResponse, PutRecordError, RetryClass};
-use crate::error_body;
-use crate::response::{self, EncryptionType};
+use crate::put_record::PutRecordError;
+use crate::put_record::response::{self, EncryptionType};
+use crate::service_error as error_body;
+use crate::service_error::{self as error, MalformedResponse, RetryClass};
 
 /// The outcome of one entry of a `PutRecords` request: a success with the shard id and sequence
 /// number, or a failure with an error code and, usually, a message (Kinesis API reference,

@@ -3,29 +3,14 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::hash_key::{HashKey, PackedHashKey};
+use crate::hash_key::HashKey;
 use crate::invalid_input::{Field, InvalidInput, Rule};
-use crate::limits::{DEFAULT_MAX_RECORD_SIZE, MAX_MAX_RECORD_SIZE, MIN_MAX_RECORD_SIZE};
+use crate::limits::DEFAULT_MAX_RECORD_SIZE;
 use crate::partition_key::PartitionKey;
+use crate::record::{RecordDistribution, check_max_record_size, check_record_size, record_size};
+use crate::routing::{Shard, ShardMap};
 use crate::sequence_number::SequenceNumber;
 use crate::stream::{StreamArn, StreamName};
-
-/// How a stream spreads records over its shards (the stream's record distribution strategy).
-///
-/// The caller states it: the crate cannot see the stream's configuration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[non_exhaustive]
-pub enum RecordDistribution {
-    /// `USER_PARTITION_KEY`, the default: the partition key is required and, through its MD5
-    /// hash or an explicit hash key, picks the shard.
-    #[default]
-    UserPartitionKey,
-    /// `AUTO` (on-demand streams only): the service spreads records itself and ignores any
-    /// partition key or explicit hash key. A partition key may be omitted; an explicit hash key
-    /// or a sequence number for ordering is refused locally (the service ignores the first and
-    /// rejects the second with `InvalidArgumentException`). No shard can be predicted.
-    Auto,
-}
 
 /// A validated `PutRecord` input. Build it with [`PutRecordInput::builder`]; turn it into the
 /// exact HTTP request with [`to_http_request`](Self::to_http_request), which cannot fail.
@@ -40,7 +25,7 @@ pub struct PutRecordInput<'a> {
     pub(crate) stream_arn: Option<StreamArn>,
     pub(crate) partition_key: Option<PartitionKey<'a>>,
     pub(crate) data: Cow<'a, [u8]>,
-    pub(crate) explicit_hash_key: Option<PackedHashKey>,
+    pub(crate) explicit_hash_key: Option<HashKey>,
     pub(crate) sequence_number_for_ordering: Option<SequenceNumber<'a>>,
     pub(crate) dry_run: Option<bool>,
     pub(crate) distribution: RecordDistribution,
@@ -75,7 +60,7 @@ impl<'a> PutRecordInput<'a> {
 
     /// The explicit hash key, if given.
     pub fn explicit_hash_key(&self) -> Option<HashKey> {
-        self.explicit_hash_key.map(PackedHashKey::get)
+        self.explicit_hash_key
     }
 
     /// The sequence number for ordering, if given.
@@ -145,12 +130,6 @@ impl fmt::Debug for PutRecordInput<'_> {
     }
 }
 
-#[inline]
-pub(crate) fn record_size(data: &[u8], key: Option<&PartitionKey<'_>>) -> usize {
-    data.len()
-        .saturating_add(key.map_or(0, PartitionKey::utf8_len))
-}
-
 /// Builds a [`PutRecordInput`]. Setters take raw values (`&str`, `String`, `Vec<u8>`, `&[u8]`) or
 /// already validated ones ([`StreamName`], [`PartitionKey`], [`HashKey`], ...); every check is
 /// reported by [`build`](Self::build).
@@ -164,7 +143,7 @@ pub struct PutRecordInputBuilder<'a> {
     stream_arn: Pending<StreamArn>,
     partition_key: Pending<PartitionKey<'a>>,
     data: Option<Cow<'a, [u8]>>,
-    explicit_hash_key: Pending<PackedHashKey>,
+    explicit_hash_key: Pending<HashKey>,
     sequence_number_for_ordering: Pending<SequenceNumber<'a>>,
     dry_run: Option<bool>,
     distribution: RecordDistribution,
@@ -228,22 +207,13 @@ where
 /// `build()`. The error is boxed so that the builder, which every setter moves, stays small.
 type Pending<T> = Option<Result<T, Box<InvalidInput>>>;
 
-/// Takes a pending value out, or returns its error from the enclosing function. A macro
-/// rather than `transpose()?`: that moves each value through two temporaries, whose partial
-/// copies stall the loads that follow (measured: a sixth of a 100 B build).
-macro_rules! take {
-    ($pending:expr) => {
-        match $pending {
-            None => None,
-            Some(Ok(value)) => Some(value),
-            Some(Err(error)) => return Err(*error),
-        }
-    };
+/// Takes a pending value out, or the error its setter kept.
+fn take<T>(pending: Pending<T>) -> Result<Option<T>, InvalidInput> {
+    pending.transpose().map_err(|error| *error)
 }
 
 impl<'a> PutRecordInputBuilder<'a> {
     /// The stream name (`StreamName`): 1 to 128 characters of `[a-zA-Z0-9_.-]`.
-    #[inline(always)]
     pub fn stream_name<V>(mut self, name: V) -> Self
     where
         V: TryInto<StreamName>,
@@ -254,7 +224,6 @@ impl<'a> PutRecordInputBuilder<'a> {
     }
 
     /// The stream ARN (`StreamARN`). A stream name, an ARN or both must be given.
-    #[inline(always)]
     pub fn stream_arn<V>(mut self, arn: V) -> Self
     where
         V: TryInto<StreamArn>,
@@ -266,7 +235,6 @@ impl<'a> PutRecordInputBuilder<'a> {
 
     /// The partition key (`PartitionKey`): 1 to 256 UTF-16 code units. Required unless the
     /// stream uses [`RecordDistribution::Auto`].
-    #[inline(always)]
     pub fn partition_key<V>(mut self, key: V) -> Self
     where
         V: TryInto<PartitionKey<'a>>,
@@ -278,7 +246,6 @@ impl<'a> PutRecordInputBuilder<'a> {
 
     /// The record's data (`Data`), owned (`Vec<u8>`) or borrowed (`&[u8]`), before base64.
     /// Required; may be empty.
-    #[inline(always)]
     pub fn data(mut self, data: impl Into<Cow<'a, [u8]>>) -> Self {
         self.data = Some(data.into());
         self
@@ -286,19 +253,17 @@ impl<'a> PutRecordInputBuilder<'a> {
 
     /// The explicit hash key (`ExplicitHashKey`): a decimal string or a [`HashKey`]; it
     /// replaces the partition key's MD5 hash for routing.
-    #[inline(always)]
     pub fn explicit_hash_key<V>(mut self, key: V) -> Self
     where
         V: TryInto<HashKey>,
         V::Error: Into<InvalidInput>,
     {
-        self.explicit_hash_key = Some(convert::<HashKey, V>(key).map(PackedHashKey::from));
+        self.explicit_hash_key = Some(convert(key));
         self
     }
 
     /// The sequence number for ordering (`SequenceNumberForOrdering`): usually the sequence
     /// number of the previous record with the same partition key.
-    #[inline(always)]
     pub fn sequence_number_for_ordering<V>(mut self, sequence_number: V) -> Self
     where
         V: TryInto<SequenceNumber<'a>>,
@@ -310,7 +275,6 @@ impl<'a> PutRecordInputBuilder<'a> {
 
     /// Sets `DryRun`: the service checks the request and answers `DryRunOperationException`
     /// instead of writing the record.
-    #[inline(always)]
     pub fn dry_run(mut self, dry_run: bool) -> Self {
         self.dry_run = Some(dry_run);
         self
@@ -318,7 +282,6 @@ impl<'a> PutRecordInputBuilder<'a> {
 
     /// States the stream's record distribution; the default is
     /// [`RecordDistribution::UserPartitionKey`].
-    #[inline(always)]
     pub fn record_distribution(mut self, distribution: RecordDistribution) -> Self {
         self.distribution = distribution;
         self
@@ -327,7 +290,6 @@ impl<'a> PutRecordInputBuilder<'a> {
     /// The stream's maximum record size in bytes (data plus partition key), from 1 MiB
     /// (1,048,576, the default) to 10 MiB (10,485,760), as set on the stream with
     /// `UpdateMaxRecordSize`. A value outside that range makes `build` fail on `maxRecordSize`.
-    #[inline(always)]
     pub fn max_record_size(mut self, bytes: usize) -> Self {
         self.max_record_size = bytes;
         self
@@ -337,12 +299,12 @@ impl<'a> PutRecordInputBuilder<'a> {
     /// for the order).
     pub fn build(self) -> Result<PutRecordInput<'a>, InvalidInput> {
         check_max_record_size(self.max_record_size)?;
-        let stream_name = take!(self.stream_name);
-        let stream_arn = take!(self.stream_arn);
+        let stream_name = take(self.stream_name)?;
+        let stream_arn = take(self.stream_arn)?;
         if stream_name.is_none() && stream_arn.is_none() {
             return Err(InvalidInput::new(Field::StreamName, Rule::Missing));
         }
-        let partition_key = take!(self.partition_key);
+        let partition_key = take(self.partition_key)?;
         let auto = self.distribution == RecordDistribution::Auto;
         if partition_key.is_none() && !auto {
             return Err(InvalidInput::new(Field::PartitionKey, Rule::Missing));
@@ -350,14 +312,14 @@ impl<'a> PutRecordInputBuilder<'a> {
         let data = self
             .data
             .ok_or(InvalidInput::new(Field::Data, Rule::Missing))?;
-        let explicit_hash_key = take!(self.explicit_hash_key);
+        let explicit_hash_key = take(self.explicit_hash_key)?;
         if auto && explicit_hash_key.is_some() {
             return Err(InvalidInput::new(
                 Field::ExplicitHashKey,
                 Rule::NotAllowedWithAutoDistribution,
             ));
         }
-        let sequence_number_for_ordering = take!(self.sequence_number_for_ordering);
+        let sequence_number_for_ordering = take(self.sequence_number_for_ordering)?;
         if auto && sequence_number_for_ordering.is_some() {
             return Err(InvalidInput::new(
                 Field::SequenceNumberForOrdering,
@@ -378,37 +340,11 @@ impl<'a> PutRecordInputBuilder<'a> {
     }
 }
 
-/// The configured limit must be one a stream can have: `UpdateMaxRecordSize` takes
-/// 1024 KiB to 10240 KiB (Kinesis API reference, UpdateMaxRecordSize).
-pub(crate) fn check_max_record_size(bytes: usize) -> Result<(), InvalidInput> {
-    if (MIN_MAX_RECORD_SIZE..=MAX_MAX_RECORD_SIZE).contains(&bytes) {
-        Ok(())
-    } else {
-        Err(InvalidInput::new(
-            Field::MaxRecordSize,
-            Rule::OutOfRange {
-                value: bytes,
-                min: MIN_MAX_RECORD_SIZE,
-                max: MAX_MAX_RECORD_SIZE,
-            },
-        ))
+impl ShardMap {
+    /// The open shard a record lands on: by its explicit hash key if given, else by its
+    /// partition key's hash. `None` on a stream with `AUTO` record distribution, where the
+    /// service picks the shard.
+    pub fn shard_for_input(&self, input: &PutRecordInput<'_>) -> Option<&Shard> {
+        input.hash_key().map(|key| self.shard_for(key))
     }
-}
-
-/// "The data blob can be any type of data ... The maximum size of the data payload, after
-/// base64-decoding, plus the partition key size" must not exceed the record size limit (Kinesis
-/// developer guide, "Quotas and limits"; API reference, PutRecord `Data`).
-pub(crate) fn check_record_size(
-    data: &[u8],
-    key: Option<&PartitionKey<'_>>,
-    limit: usize,
-) -> Result<(), InvalidInput> {
-    let size = record_size(data, key);
-    if size > limit {
-        return Err(InvalidInput::new(
-            Field::Data,
-            Rule::RecordTooLarge { size, limit },
-        ));
-    }
-    Ok(())
 }

@@ -3,16 +3,18 @@
 //! A 2xx answer carries a JSON object with the shard the record went to,
 //! its sequence number and the encryption applied (Kinesis API reference,
 //! PutRecord, "Response Syntax"). Anything else is an error, read by the
-//! shared core in [`crate::error`].
+//! shared core in `service_error`.
 
 use std::borrow::Cow;
 use std::fmt;
 
 use http::{HeaderMap, Response, StatusCode};
-use serde::Deserialize;
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer};
 
-use crate::error::{self, MalformedResponse, PutRecordError};
+use super::error::PutRecordError;
+use crate::service_error::{self, MalformedResponse};
+use crate::text::is_name;
 
 /// The server-side encryption Kinesis applied to a record.
 ///
@@ -51,22 +53,19 @@ impl fmt::Display for EncryptionType {
 /// A successful PutRecord: where the record went.
 ///
 /// Owns its strings, so it outlives the response it was parsed from.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PutRecordOutput {
-    /// Shard id, sequence number and request id, back to back: one
-    /// allocation instead of three.
-    text: String,
-    shard_id_end: usize,
-    sequence_number_end: usize,
-    has_request_id: bool,
+    shard_id: String,
+    sequence_number: String,
     encryption_type: Option<EncryptionType>,
+    request_id: Option<String>,
 }
 
 impl PutRecordOutput {
     /// The id of the shard that stored the record, e.g.
     /// `shardId-000000000001`.
     pub fn shard_id(&self) -> &str {
-        self.text.get(..self.shard_id_end).unwrap_or_default()
+        &self.shard_id
     }
 
     /// The record's sequence number: a decimal string of up to 129 digits,
@@ -74,9 +73,7 @@ impl PutRecordOutput {
     /// one shard grow over time; compare them as numbers (by length, then
     /// lexically), not as plain strings.
     pub fn sequence_number(&self) -> &str {
-        self.text
-            .get(self.shard_id_end..self.sequence_number_end)
-            .unwrap_or_default()
+        &self.sequence_number
     }
 
     /// The encryption applied to the record, when the response said.
@@ -87,22 +84,7 @@ impl PutRecordOutput {
     /// The request id AWS assigned (the `x-amzn-RequestId` header, else
     /// `x-amz-request-id`), if the response carried one.
     pub fn request_id(&self) -> Option<&str> {
-        if self.has_request_id {
-            self.text.get(self.sequence_number_end..)
-        } else {
-            None
-        }
-    }
-}
-
-impl fmt::Debug for PutRecordOutput {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PutRecordOutput")
-            .field("shard_id", &self.shard_id())
-            .field("sequence_number", &self.sequence_number())
-            .field("encryption_type", &self.encryption_type)
-            .field("request_id", &self.request_id())
-            .finish()
+        self.request_id.as_deref()
     }
 }
 
@@ -162,8 +144,8 @@ fn parse(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<PutRecordOutput, PutRecordError> {
-    if !error::is_success(status) {
-        let err = error::parse_service_error(status, headers, body);
+    if !service_error::is_success(status) {
+        let err = service_error::parse_service_error(status, headers, body);
         return Err(PutRecordError::from_service_error(err));
     }
     parse_success(headers, body).map_err(|reason| {
@@ -171,30 +153,94 @@ fn parse(
     })
 }
 
-/// The PutRecord result members: the raw bytes of each JSON string
-/// (escapes decoded), borrowed from the body unless it holds escapes.
-/// `None` is a member that is absent or `null`.
+/// The PutRecord result members: the raw bytes of each JSON string (escapes decoded), borrowed
+/// from the body unless it holds escapes. `None` is a member that is absent or `null`.
 ///
-/// Bytes rather than `str` because serde_json then skips its UTF-8 check
-/// of each string: the checks that follow admit ASCII only for the two
-/// required members and check `EncryptionType` for UTF-8, so nothing
-/// invalid gets through, and a success parse costs about a fifth less.
-/// (Like any serde_json struct parse, the strings of skipped unknown
-/// members are not checked for UTF-8.)
-#[derive(Default)]
+/// Bytes rather than `str`: the checks that follow admit ASCII only for the two required members
+/// and check `EncryptionType` for UTF-8, so a failed check can say which member was not UTF-8.
+#[derive(Default, Deserialize)]
+#[serde(expecting = "a JSON object")]
 struct Body<'a> {
+    #[serde(
+        rename = "ShardId",
+        borrow,
+        default,
+        deserialize_with = "nullable_bytes"
+    )]
     shard_id: Option<Cow<'a, [u8]>>,
+    #[serde(
+        rename = "SequenceNumber",
+        borrow,
+        default,
+        deserialize_with = "nullable_bytes"
+    )]
     sequence_number: Option<Cow<'a, [u8]>>,
+    #[serde(
+        rename = "EncryptionType",
+        borrow,
+        default,
+        deserialize_with = "nullable_bytes"
+    )]
     encryption_type: Option<Cow<'a, [u8]>>,
 }
 
+/// A JSON string's bytes, borrowed when it holds no escape, or `null`. Any other JSON type is
+/// an error: serde_json hands a JSON array to a byte visitor too, and the derived one for
+/// `Cow<[u8]>` would read it, so this one is written out.
+fn nullable_bytes<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, [u8]>>, D::Error> {
+    struct StringBytes;
+    impl<'de> Visitor<'de> for StringBytes {
+        type Value = Option<Cow<'de, [u8]>>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string or null")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            // A string's bytes, without a UTF-8 check.
+            d.deserialize_bytes(self)
+        }
+        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Borrowed(v.as_bytes())))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Owned(v.as_bytes().to_vec())))
+        }
+        fn visit_borrowed_bytes<E: de::Error>(self, v: &'de [u8]) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Borrowed(v)))
+        }
+        fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Owned(v.to_vec())))
+        }
+    }
+    d.deserialize_option(StringBytes)
+}
+
 impl<'a> Body<'a> {
-    /// The fast path for the usual body, an object of plain strings: the same members the
-    /// serde_json parse below reads, in a single pass, or `None` to leave the body to it (which
-    /// also decides on a repeated member, an escape, `null` and every error).
+    /// Reads a 2xx body: the usual flat object of plain strings in one pass
+    /// (`wire::flat_json`), anything else through serde_json, which then decides on a repeated
+    /// member, an escape, `null` and every error. A JSON array is refused before serde would
+    /// read it as members by position.
+    fn parse(body: &'a [u8]) -> Result<Body<'a>, Cow<'static, str>> {
+        if let Some(parsed) = Self::scan(body) {
+            return Ok(parsed);
+        }
+        match body.trim_ascii_start().first() {
+            None => Err(Cow::Borrowed("the body is empty")),
+            Some(b'[') => Err(Cow::Borrowed(
+                "invalid JSON: a JSON array, expected a JSON object",
+            )),
+            Some(_) => serde_json::from_slice(body)
+                .map_err(|err| Cow::Owned(format!("invalid JSON: {err}"))),
+        }
+    }
+
+    /// The same members as the serde parse, for a body of plain strings only; `None` leaves the
+    /// body to serde (a repeated member included).
     fn scan(body: &'a [u8]) -> Option<Body<'a>> {
         let mut parsed = Body::default();
-        crate::flat_json::for_each_string_member(body, |name, value| {
+        crate::wire::flat_json::for_each_string_member(body, |name, value| {
             let slot = match name {
                 b"ShardId" => &mut parsed.shard_id,
                 b"SequenceNumber" => &mut parsed.sequence_number,
@@ -211,169 +257,9 @@ impl<'a> Body<'a> {
     }
 }
 
-// Written by hand rather than derived: the derived code also accepts a
-// JSON array (members by position) and goes through `Option`'s own
-// `Deserialize`; this one takes an object only, reads each member in one
-// step, and rejects a repeated member.
-impl<'de> Deserialize<'de> for Body<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(BodyVisitor)
-    }
-}
-
-struct BodyVisitor;
-
-impl<'de> Visitor<'de> for BodyVisitor {
-    type Value = Body<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Body<'de>, A::Error> {
-        let mut body = Body::default();
-        let mut seen = [false; 3];
-        while let Some(key) = map.next_key::<Member>()? {
-            let (slot, index, name) = match key {
-                Member::ShardId => (&mut body.shard_id, 0, "ShardId"),
-                Member::SequenceNumber => (&mut body.sequence_number, 1, "SequenceNumber"),
-                Member::EncryptionType => (&mut body.encryption_type, 2, "EncryptionType"),
-                Member::Other => {
-                    map.next_value::<IgnoredAny>()?;
-                    continue;
-                }
-            };
-            if seen[index] {
-                return Err(de::Error::duplicate_field(name));
-            }
-            seen[index] = true;
-            *slot = map.next_value::<NullableBytes<'de>>()?.0;
-        }
-        Ok(body)
-    }
-}
-
-/// The members of a PutRecord result.
-enum Member {
-    ShardId,
-    SequenceNumber,
-    EncryptionType,
-    Other,
-}
-
-impl<'de> Deserialize<'de> for Member {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        // As bytes: serde_json then skips its UTF-8 check of the name,
-        // which only has to match one of three ASCII names.
-        deserializer.deserialize_bytes(MemberVisitor)
-    }
-}
-
-struct MemberVisitor;
-
-impl Visitor<'_> for MemberVisitor {
-    type Value = Member;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a member name")
-    }
-
-    fn visit_bytes<E: de::Error>(self, name: &[u8]) -> Result<Member, E> {
-        Ok(match name {
-            b"ShardId" => Member::ShardId,
-            b"SequenceNumber" => Member::SequenceNumber,
-            b"EncryptionType" => Member::EncryptionType,
-            _ => Member::Other,
-        })
-    }
-
-    fn visit_str<E: de::Error>(self, name: &str) -> Result<Member, E> {
-        self.visit_bytes(name.as_bytes())
-    }
-}
-
-/// The raw bytes of a JSON string (escapes decoded), or `null`; any other
-/// JSON type is an error. Borrowed from the body unless the string holds
-/// escapes.
-///
-/// Read as bytes so that serde_json skips its UTF-8 check: the members
-/// are checked afterwards against patterns that admit ASCII only, and
-/// `EncryptionType` is checked for UTF-8 when it is not a known value.
-struct NullableBytes<'a>(Option<Cow<'a, [u8]>>);
-
-impl<'de> Deserialize<'de> for NullableBytes<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_option(NullableBytesVisitor)
-    }
-}
-
-struct NullableBytesVisitor;
-
-impl<'de> Visitor<'de> for NullableBytesVisitor {
-    type Value = NullableBytes<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string or null")
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(NullableBytes(None))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(NullableBytes(None))
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_bytes(StringBytesVisitor)
-    }
-}
-
-/// The bytes of a JSON string. serde_json would also hand a JSON array of
-/// numbers to `deserialize_bytes`; this visitor refuses it.
-struct StringBytesVisitor;
-
-impl<'de> Visitor<'de> for StringBytesVisitor {
-    type Value = NullableBytes<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string or null")
-    }
-
-    fn visit_borrowed_bytes<E: de::Error>(self, v: &'de [u8]) -> Result<Self::Value, E> {
-        Ok(NullableBytes(Some(Cow::Borrowed(v))))
-    }
-
-    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
-        Ok(NullableBytes(Some(Cow::Owned(v.to_vec()))))
-    }
-
-    fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<Self::Value, E> {
-        Ok(NullableBytes(Some(Cow::Owned(v))))
-    }
-
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-        self.visit_borrowed_bytes(v.as_bytes())
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        self.visit_bytes(v.as_bytes())
-    }
-}
-
 /// Reads a 2xx body; the error is the reason it was rejected.
 fn parse_success(headers: &HeaderMap, body: &[u8]) -> Result<PutRecordOutput, Cow<'static, str>> {
-    let parsed = match Body::scan(body) {
-        Some(parsed) => parsed,
-        None => serde_json::from_slice(body).map_err(|err| {
-            if body.trim_ascii().is_empty() {
-                Cow::Borrowed("the body is empty")
-            } else {
-                Cow::Owned(format!("invalid JSON: {err}"))
-            }
-        })?,
-    };
-
+    let parsed = Body::parse(body)?;
     let shard_id = parsed
         .shard_id
         .ok_or(Cow::Borrowed("required member `ShardId` is missing"))?;
@@ -403,27 +289,13 @@ fn parse_success(headers: &HeaderMap, body: &[u8]) -> Result<PutRecordOutput, Co
             Err(_) => return Err(Cow::Borrowed("member `EncryptionType` is not UTF-8")),
         },
     };
-    let request_id = error::request_id(headers);
-
-    // One buffer for the three strings, validated as UTF-8 once (the
-    // checks above admit ASCII only, and so does `HeaderValue::to_str`, so
-    // this cannot fail).
-    let mut text =
-        Vec::with_capacity(shard_id.len() + sequence_number.len() + request_id.map_or(0, str::len));
-    text.extend_from_slice(&shard_id);
-    let shard_id_end = text.len();
-    text.extend_from_slice(&sequence_number);
-    let sequence_number_end = text.len();
-    if let Some(id) = request_id {
-        text.extend_from_slice(id.as_bytes());
-    }
-    let text = String::from_utf8(text).map_err(|_| Cow::Borrowed("a member is not UTF-8"))?;
+    // Both members passed patterns that admit ASCII only.
+    let ascii = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
     Ok(PutRecordOutput {
-        text,
-        shard_id_end,
-        sequence_number_end,
-        has_request_id: request_id.is_some(),
+        shard_id: ascii(&shard_id),
+        sequence_number: ascii(&sequence_number),
         encryption_type,
+        request_id: service_error::request_id(headers).map(str::to_owned),
     })
 }
 
@@ -439,13 +311,12 @@ fn invalid_member(name: &str, value: &[u8], pattern: &str) -> Cow<'static, str> 
 /// The API model's pattern for a shard id: `[a-zA-Z0-9_.-]+`, 1 to 128
 /// characters, the same as a stream name's.
 pub(crate) fn is_valid_shard_id(id: &[u8]) -> bool {
-    crate::text::is_name(id)
+    is_name(id)
 }
 
 /// The API model's sequence number pattern is `0|([1-9]\d{0,128})`; leading
 /// zeros are tolerated here, as they change nothing for a caller.
 pub(crate) fn is_valid_sequence_number(number: &[u8]) -> bool {
-    // Folded without early exit so that it vectorizes.
     (1..=129).contains(&number.len())
         && number
             .iter()

@@ -1,17 +1,11 @@
-//! [`Endpoint`]: where a request goes, as an absolute URI plus the `host` header value, and
-//! [`EndpointConfig`]: how to pick it, following the Kinesis endpoint rules of the AWS SDKs.
+//! [`Endpoint`]: an absolute URI and the `host` header value that goes with it.
 
 use std::fmt;
 
+use http::HeaderValue;
 use http::uri::{Scheme, Uri};
-use http::{HeaderMap, HeaderValue};
 
-mod arn;
-mod config;
-mod partition;
-
-pub use config::EndpointConfig;
-use partition::Partition;
+use super::error::EndpointError;
 
 /// Where requests go: an absolute `http` or `https` URI (scheme, authority and request path)
 /// and the matching `host` header value.
@@ -20,134 +14,8 @@ use partition::Partition;
 #[derive(Clone, PartialEq, Eq)]
 pub struct Endpoint {
     uri: Uri,
-    /// The headers every request to this endpoint carries, in their order, with placeholders
-    /// for the operation and the length: a request clones this instead of inserting four
-    /// headers one by one.
-    headers: HeaderMap,
-}
-
-/// Why an endpoint could not be made.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum EndpointError {
-    /// The custom URL does not parse as an absolute URI.
-    #[error("endpoint URL {url:?} is not an absolute URI: {reason}")]
-    InvalidUrl {
-        /// The URL as given.
-        url: String,
-        /// What the URI parser said.
-        reason: String,
-    },
-    /// The custom URL's scheme is neither `http` nor `https`.
-    #[error("endpoint URL {url:?} must use http or https")]
-    UnsupportedScheme {
-        /// The URL as given.
-        url: String,
-    },
-    /// The custom URL has a query, a fragment or user information, which an endpoint cannot
-    /// carry.
-    #[error(
-        "endpoint URL {url:?} must not have a {part}; give scheme, host, optional port and path only"
-    )]
-    ForbiddenPart {
-        /// The URL as given.
-        url: String,
-        /// `query`, `fragment` or `user information`.
-        part: &'static str,
-    },
-    /// The region is not a valid DNS host label (letters, digits and `-`, 1 to 63 characters,
-    /// not starting or ending with `-`), so no endpoint host can be made from it.
-    #[error("region {region:?} is not a valid host label (for example us-east-1)")]
-    InvalidRegion {
-        /// The region as given.
-        region: String,
-    },
-    /// FIPS was asked for together with a custom endpoint. The rules refuse the combination:
-    /// the custom URL is used as given, so it cannot be turned into a FIPS one.
-    #[error(
-        "FIPS cannot be combined with a custom endpoint; turn FIPS off and give the FIPS endpoint's URL as the custom endpoint, or drop the custom endpoint"
-    )]
-    FipsWithCustomEndpoint,
-    /// Dual-stack was asked for together with a custom endpoint (refused, as FIPS is).
-    #[error(
-        "dual-stack cannot be combined with a custom endpoint; turn dual-stack off and give the dual-stack endpoint's URL as the custom endpoint, or drop the custom endpoint"
-    )]
-    DualStackWithCustomEndpoint,
-    /// FIPS was asked for in a partition that has no FIPS endpoints.
-    #[error(
-        "region {region} is in partition {partition}, which has no FIPS endpoints; turn FIPS off"
-    )]
-    FipsNotSupported {
-        /// The configured region.
-        region: String,
-        /// The region's partition.
-        partition: &'static str,
-    },
-    /// Dual-stack was asked for in a partition that has no dual-stack endpoints.
-    #[error(
-        "region {region} is in partition {partition}, which has no dual-stack endpoints; turn dual-stack off"
-    )]
-    DualStackNotSupported {
-        /// The configured region.
-        region: String,
-        /// The region's partition.
-        partition: &'static str,
-    },
-    /// The stream ARN does not split into `arn:partition:service:region:account-id:resource`
-    /// with a non-empty partition, service and resource (for example `arn:aws::kinesis:...`,
-    /// which the `StreamARN` input pattern lets through, has an empty service).
-    #[error(
-        "the stream ARN does not split into arn:partition:service:region:account-id:resource with a non-empty partition, service and resource; give it as arn:aws:kinesis:us-east-1:123456789012:stream/name"
-    )]
-    StreamArnUnparsable,
-    /// The stream ARN's account id (its fifth `:`-separated part) is not a valid host label,
-    /// so no account endpoint can be made from it.
-    #[error(
-        "the stream ARN's account id {account_id:?} is not a valid host label; give the ARN with the stream's 12-digit account id in the fifth part"
-    )]
-    StreamArnAccountId {
-        /// The account id part, as found.
-        account_id: String,
-    },
-    /// The stream ARN's region (its fourth `:`-separated part) is empty or not a valid host
-    /// label.
-    #[error(
-        "the stream ARN's region {region:?} is not a valid host label; give the ARN with the stream's region, for example arn:aws:kinesis:us-east-1:123456789012:stream/name"
-    )]
-    StreamArnRegion {
-        /// The region part, as found.
-        region: String,
-    },
-    /// The stream ARN names another service than `kinesis` in its third part.
-    #[error(
-        "the stream ARN is for service {service:?}, not kinesis; give the ARN of a Kinesis stream"
-    )]
-    StreamArnService {
-        /// The service part, as found.
-        service: String,
-    },
-    /// The stream ARN's resource type (its resource up to the first `/` or `:`) is not
-    /// `stream`; empty when the resource starts with a delimiter.
-    #[error(
-        "the stream ARN's resource type is {resource_type:?}, not stream; give the ARN of a stream (...:stream/name)"
-    )]
-    StreamArnResourceType {
-        /// The resource type, as found (may be empty).
-        resource_type: String,
-    },
-    /// The stream ARN's partition is not the configured region's: an account endpoint is only
-    /// made within one partition.
-    #[error(
-        "the stream ARN is in partition {arn_partition} but region {region} is in partition {region_partition}; use a region of {arn_partition}"
-    )]
-    StreamArnPartitionMismatch {
-        /// The partition the ARN names.
-        arn_partition: String,
-        /// The configured region.
-        region: String,
-        /// The configured region's partition.
-        region_partition: &'static str,
-    },
+    /// The `host` header value: the URI's authority without a default port.
+    host: HeaderValue,
 }
 
 impl Endpoint {
@@ -222,26 +90,7 @@ impl Endpoint {
         })
     }
 
-    /// The regional endpoint `https://kinesis.{region}.{dnsSuffix}`, with the DNS suffix of the
-    /// region's partition (AWS SDKs' partition table: `amazonaws.com` for `aws` and
-    /// `aws-us-gov`, `amazonaws.com.cn` for `aws-cn`, `c2s.ic.gov`, `sc2s.sgov.gov`,
-    /// `cloud.adc-e.uk`, `csp.hci.ic.gov`, `amazonaws.eu` for the isolated and sovereign
-    /// partitions). A region no partition claims falls back to `aws`, as the SDKs do.
-    ///
-    /// It is the endpoint [`EndpointConfig::new`]`(region)` resolves to without a stream ARN;
-    /// use [`EndpointConfig`] for FIPS, dual-stack and stream-ARN account endpoints.
-    ///
-    /// ```
-    /// use kinesis_proto::Endpoint;
-    /// assert_eq!(Endpoint::regional("eu-west-1")?.host(), "kinesis.eu-west-1.amazonaws.com");
-    /// assert_eq!(Endpoint::regional("cn-north-1")?.host(), "kinesis.cn-north-1.amazonaws.com.cn");
-    /// # Ok::<(), kinesis_proto::EndpointError>(())
-    /// ```
-    pub fn regional(region: &str) -> Result<Endpoint, EndpointError> {
-        config::regional_endpoint(region, Partition::of_region(region), false, false)
-    }
-
-    fn from_parts(scheme: Scheme, authority: &str, path: &str) -> Option<Endpoint> {
+    pub(super) fn from_parts(scheme: Scheme, authority: &str, path: &str) -> Option<Endpoint> {
         let uri = Uri::builder()
             .scheme(scheme.clone())
             .authority(authority)
@@ -257,8 +106,7 @@ impl Endpoint {
         };
         let host = authority.strip_suffix(default_port).unwrap_or(authority);
         let host = HeaderValue::from_str(host).ok()?;
-        let headers = crate::request::header_template(host);
-        Some(Endpoint { uri, headers })
+        Some(Endpoint { uri, host })
     }
 
     /// The absolute request URI: scheme, authority and path.
@@ -269,15 +117,12 @@ impl Endpoint {
     /// The `host` header value: the authority, without a default port.
     pub fn host(&self) -> &str {
         // Built from a `&str` in `from_parts`, so always visible ASCII.
-        self.headers
-            .get(http::header::HOST)
-            .and_then(|host| host.to_str().ok())
-            .unwrap_or("")
+        self.host.to_str().unwrap_or("")
     }
 
-    /// The request headers with placeholders; see [`crate::request::header_template`].
-    pub(crate) fn header_template(&self) -> &HeaderMap {
-        &self.headers
+    /// The `host` header value, ready to insert.
+    pub(crate) fn host_header(&self) -> &HeaderValue {
+        &self.host
     }
 }
 

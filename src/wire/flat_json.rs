@@ -62,7 +62,7 @@ fn string(body: &[u8], at: usize) -> Option<(&[u8], usize)> {
     }
     let start = at + 1;
     let rest = body.get(start..)?;
-    let len = crate::json::first_special(rest)?;
+    let len = super::escape::first_special(rest)?;
     if rest[len] != b'"' {
         return None;
     }

@@ -1,0 +1,65 @@
+//! Rules every record obeys, sent alone (`PutRecord`) or in a batch (`PutRecords`): the
+//! stream's record distribution and the record size limit.
+
+use crate::invalid_input::{Field, InvalidInput, Rule};
+use crate::limits::{MAX_MAX_RECORD_SIZE, MIN_MAX_RECORD_SIZE};
+use crate::partition_key::PartitionKey;
+
+/// How a stream spreads records over its shards (the stream's record distribution strategy).
+///
+/// The caller states it: the crate cannot see the stream's configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum RecordDistribution {
+    /// `USER_PARTITION_KEY`, the default: the partition key is required and, through its MD5
+    /// hash or an explicit hash key, picks the shard.
+    #[default]
+    UserPartitionKey,
+    /// `AUTO` (on-demand streams only): the service spreads records itself and ignores any
+    /// partition key or explicit hash key. A partition key may be omitted; an explicit hash key
+    /// or a sequence number for ordering is refused locally (the service ignores the first and
+    /// rejects the second with `InvalidArgumentException`). No shard can be predicted.
+    Auto,
+}
+
+/// The size a record counts for against the record size limit: data bytes plus partition key
+/// UTF-8 bytes.
+pub(crate) fn record_size(data: &[u8], key: Option<&PartitionKey<'_>>) -> usize {
+    data.len()
+        .saturating_add(key.map_or(0, PartitionKey::utf8_len))
+}
+
+/// The configured limit must be one a stream can have: `UpdateMaxRecordSize` takes
+/// 1024 KiB to 10240 KiB (Kinesis API reference, UpdateMaxRecordSize).
+pub(crate) fn check_max_record_size(bytes: usize) -> Result<(), InvalidInput> {
+    if (MIN_MAX_RECORD_SIZE..=MAX_MAX_RECORD_SIZE).contains(&bytes) {
+        Ok(())
+    } else {
+        Err(InvalidInput::new(
+            Field::MaxRecordSize,
+            Rule::OutOfRange {
+                value: bytes,
+                min: MIN_MAX_RECORD_SIZE,
+                max: MAX_MAX_RECORD_SIZE,
+            },
+        ))
+    }
+}
+
+/// "The data blob can be any type of data ... The maximum size of the data payload, after
+/// base64-decoding, plus the partition key size" must not exceed the record size limit (Kinesis
+/// developer guide, "Quotas and limits"; API reference, PutRecord `Data`).
+pub(crate) fn check_record_size(
+    data: &[u8],
+    key: Option<&PartitionKey<'_>>,
+    limit: usize,
+) -> Result<(), InvalidInput> {
+    let size = record_size(data, key);
+    if size > limit {
+        return Err(InvalidInput::new(
+            Field::Data,
+            Rule::RecordTooLarge { size, limit },
+        ));
+    }
+    Ok(())
+}
