@@ -34,3 +34,20 @@ pub const DEFAULT_MAX_RECORD_SIZE: usize = MIB;
 pub const MIN_MAX_RECORD_SIZE: usize = MIB;
 /// Largest maximum record size a stream can be set to (`UpdateMaxRecordSize`, 10240 KiB).
 pub const MAX_MAX_RECORD_SIZE: usize = 10 * MIB;
+
+/// Most bytes of an error body this crate reads for its code, message and request id (this
+/// crate's bound, far above any error Kinesis sends): a longer body is read as if cut there, so
+/// decoding its strings never takes more memory than this.
+pub const MAX_ERROR_BODY_SCAN_BYTES: usize = 64 * 1024;
+
+/// Most bytes of a message or a reason an error keeps from an answer (this crate's bound). A
+/// longer text is cut on a character boundary and ends with `…` and the count of bytes cut.
+pub const MAX_ERROR_TEXT_BYTES: usize = 4 * 1024;
+
+/// Most bytes of a body excerpt an error keeps (this crate's bound).
+pub const MAX_EXCERPT_BYTES: usize = 256;
+
+/// Most bytes of a request id an error or an output keeps (this crate's bound; AWS request ids
+/// are 36 to 52 characters). A longer one, or one with a character outside visible ASCII, is
+/// dropped.
+pub const MAX_REQUEST_ID_BYTES: usize = 256;

@@ -13,6 +13,7 @@ use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use super::error::PutRecordError;
+use crate::limits::MAX_ERROR_TEXT_BYTES;
 use crate::service_error::{self, MalformedResponse};
 use crate::text::is_name;
 
@@ -231,8 +232,12 @@ impl<'a> Body<'a> {
             Some(b'[') => Err(Cow::Borrowed(
                 "invalid JSON: a JSON array, expected a JSON object",
             )),
-            Some(_) => serde_json::from_slice(body)
-                .map_err(|err| Cow::Owned(format!("invalid JSON: {err}"))),
+            Some(_) => serde_json::from_slice(body).map_err(|err| {
+                Cow::Owned(service_error::capped_format(
+                    format_args!("invalid JSON: {err}"),
+                    MAX_ERROR_TEXT_BYTES,
+                ))
+            }),
         }
     }
 

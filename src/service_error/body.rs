@@ -23,8 +23,7 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
-/// The largest excerpt of a body kept in an error, in bytes of UTF-8.
-pub(crate) const MAX_EXCERPT_BYTES: usize = 256;
+use crate::limits::{MAX_ERROR_BODY_SCAN_BYTES, MAX_EXCERPT_BYTES};
 
 /// What [`scan_body`] found in an error body. Every field borrows from the
 /// body when it can (a JSON string with escapes, or an XML text with
@@ -43,8 +42,11 @@ pub(crate) struct BodyFields<'a> {
 }
 
 /// Reads what it can from an error body: JSON when it starts with `{`,
-/// XML when it starts with `<`, nothing otherwise.
+/// XML when it starts with `<`, nothing otherwise. Only the first
+/// [`MAX_ERROR_BODY_SCAN_BYTES`] are read: a longer body is read as a
+/// truncated one, keeping what came before the cut.
 pub(crate) fn scan_body(body: &[u8]) -> BodyFields<'_> {
+    let body = body.get(..MAX_ERROR_BODY_SCAN_BYTES).unwrap_or(body);
     let start = body
         .iter()
         .position(|b| !b.is_ascii_whitespace())

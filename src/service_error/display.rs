@@ -1,6 +1,55 @@
-//! Text from the network, made safe to display: on one line, without control characters.
+//! Text from the network, made safe to keep and to display: bounded in length, on one line,
+//! without control characters.
 
 use std::fmt;
+
+/// `text`, or its first `max` bytes (cut on a character boundary) followed by `…` and the
+/// number of bytes cut. Copies no more than that.
+pub(crate) fn capped(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_owned();
+    }
+    let head = text
+        .get(..text.floor_char_boundary(max))
+        .unwrap_or_default();
+    format!("{head}… ({} more bytes)", text.len() - head.len())
+}
+
+/// Formats `args` as [`capped`] cuts a text, writing no more than `max` bytes on the way, so a
+/// message that quotes a long value (as serde's errors do) never takes more memory than that.
+pub(crate) fn capped_format(args: fmt::Arguments<'_>, max: usize) -> String {
+    struct Bounded {
+        out: String,
+        max: usize,
+        cut: usize,
+    }
+    impl fmt::Write for Bounded {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            let room = if self.cut == 0 {
+                self.max - self.out.len()
+            } else {
+                0
+            };
+            let keep = s.floor_char_boundary(room.min(s.len()));
+            self.out.push_str(s.get(..keep).unwrap_or_default());
+            self.cut += s.len() - keep;
+            Ok(())
+        }
+    }
+    let mut bounded = Bounded {
+        out: String::new(),
+        max,
+        cut: 0,
+    };
+    // `Bounded` never fails, so neither does the write.
+    let _ = fmt::Write::write_fmt(&mut bounded, args);
+    if bounded.cut > 0 {
+        bounded
+            .out
+            .push_str(&format!("… ({} more bytes)", bounded.cut));
+    }
+    bounded.out
+}
 
 /// Writes a text on one line: every control character (newlines included)
 /// and the Unicode line and paragraph separators become a space.
@@ -37,10 +86,16 @@ impl fmt::Display for Quoted<'_> {
     }
 }
 
-/// Whether `c` would break a line or steer a terminal: every control character and the
-/// Unicode line and paragraph separators.
-fn breaks_line(c: char) -> bool {
-    c.is_control() || c == '\u{2028}' || c == '\u{2029}'
+/// Whether `c` would break a line or steer a terminal: every control character (C0, DEL, C1),
+/// the Unicode line and paragraph separators, and the bidirectional formatting characters that
+/// reorder what follows them (Unicode Standard Annex #9).
+pub(crate) fn breaks_line(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+        )
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 #[cfg(test)]
@@ -54,5 +109,42 @@ mod tests {
     #[test]
     fn quoted_escapes_quotes_and_controls() {
         assert_eq!(Quoted("a\"b\\c\nd\0").to_string(), r#""a\"b\\c\nd\u{0}""#);
+    }
+
+    #[test]
+    fn capped_text_keeps_short_text_and_marks_a_cut() {
+        assert_eq!(capped("abc", 3), "abc");
+        assert_eq!(capped("abcd", 3), "abc… (1 more bytes)");
+        // A cut inside a character falls back to its start.
+        assert_eq!(capped("aé", 2), "a… (2 more bytes)");
+        assert_eq!(
+            capped_format(format_args!("{}-{}", "ab", "cd"), 3),
+            "ab-… (2 more bytes)"
+        );
+        assert_eq!(
+            capped_format(format_args!("{}", "é"), 1),
+            "… (2 more bytes)"
+        );
+        assert_eq!(capped_format(format_args!("{}", "ok"), 8), "ok");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn capped_text_never_exceeds_its_bound(text in ".{0,64}", max in 0usize..70) {
+            let marker = "… ( more bytes)".len() + text.len().to_string().len();
+            let kept = capped(&text, max);
+            proptest::prop_assert!(kept.len() <= max + marker);
+            proptest::prop_assert!(text.starts_with(kept.split('…').next().unwrap_or("")));
+            let formatted = capped_format(format_args!("{text}"), max);
+            proptest::prop_assert_eq!(formatted, kept);
+        }
+
+        #[test]
+        fn displayed_text_holds_no_control_character(text in "\\PC{0,40}|[\\x00-\\x7f\\u{80}-\\u{9f}\\u{2028}\\u{202e}]{0,40}") {
+            let line = OneLine(&text).to_string();
+            proptest::prop_assert!(!line.chars().any(breaks_line), "{:?}", line);
+            let quoted = Quoted(&text).to_string();
+            proptest::prop_assert!(!quoted.chars().any(breaks_line), "{:?}", quoted);
+        }
     }
 }

@@ -4,11 +4,13 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use http::{HeaderMap, HeaderName, StatusCode};
 
 use super::body;
-use super::display::{OneLine, Quoted};
+use super::display::{OneLine, Quoted, capped};
 use super::retry::{RetryClass, retry_class};
+use crate::limits::{MAX_ERROR_TEXT_BYTES, MAX_REQUEST_ID_BYTES};
+use crate::text::is_name;
 
 /// The header carrying the request id on Kinesis (JSON protocol) answers.
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-amzn-requestid");
@@ -25,21 +27,30 @@ pub(crate) fn is_success(status: StatusCode) -> bool {
 
 /// The request id of a response: the `x-amzn-RequestId` header, falling
 /// back to `x-amz-request-id`. Header names are case-insensitive; a value
-/// that is not visible ASCII counts as absent, and so does an empty one.
-/// (HTTP parsers strip the whitespace around a header value, so it is not
+/// that is not a [valid request id](is_request_id) counts as absent. (HTTP
+/// parsers strip the whitespace around a header value, so it is not
 /// trimmed here.)
 pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
     let read = |name: &HeaderName| {
-        header(headers, name)
+        headers
+            .get(name)
             .and_then(|value| value.to_str().ok())
-            .filter(|value| !value.is_empty())
+            .filter(|value| is_request_id(value))
     };
     read(&REQUEST_ID).or_else(|| read(&REQUEST_ID_FALLBACK))
 }
 
-/// The first value of a header.
-fn header<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Option<&'h HeaderValue> {
-    headers.get(name)
+/// Whether `id` can be kept as a request id: 1 to [`MAX_REQUEST_ID_BYTES`] of visible ASCII
+/// (no space, no control character).
+fn is_request_id(id: &str) -> bool {
+    (1..=MAX_REQUEST_ID_BYTES).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_graphic())
+}
+
+/// A code as this crate keeps it: sanitized as the awsJson1_1 specification says, then only if
+/// it is what a code can be, `[a-zA-Z0-9_.-]{1,128}` (Smithy shape names are letters, digits and
+/// `_`; `.` and `-` occur in the names some front ends send). Anything else is no code.
+fn kept_code(raw: &str) -> Option<&str> {
+    body::sanitize_code(raw).filter(|code| is_name(code.as_bytes()))
 }
 
 /// Reads a non-2xx response into a [`ServiceError`]. Total: any status,
@@ -58,22 +69,23 @@ pub(crate) fn parse_service_error(
     headers: &HeaderMap,
     body: &[u8],
 ) -> ServiceError {
-    let header_code = header(headers, &ERROR_TYPE)
+    let header_code = headers
+        .get(&ERROR_TYPE)
         .and_then(|value| value.to_str().ok())
-        .and_then(body::sanitize_code);
+        .and_then(kept_code);
     let fields = body::scan_body(body);
-    let code = header_code.or_else(|| fields.code.as_deref().and_then(body::sanitize_code));
+    let code = header_code.or_else(|| fields.code.as_deref().and_then(kept_code));
     let request_id = request_id(headers).or_else(|| {
         fields
             .request_id
             .as_deref()
             .map(str::trim)
-            .filter(|id| !id.is_empty())
+            .filter(|id| is_request_id(id))
     });
     let body_excerpt = (!fields.is_json_object && !body.is_empty()).then(|| body::excerpt(body));
     ServiceError {
         code: code.map(str::to_owned),
-        message: fields.message.map(Cow::into_owned),
+        message: fields.message.map(|m| capped(&m, MAX_ERROR_TEXT_BYTES)),
         status,
         request_id: request_id.map(str::to_owned),
         retry_class: retry_class(code, status),
@@ -108,7 +120,8 @@ impl ServiceError {
     }
 
     /// The service's human-readable message, as sent (it may span lines;
-    /// [`Display`](fmt::Display) puts it on one).
+    /// [`Display`](fmt::Display) puts it on one), cut after
+    /// [`MAX_ERROR_TEXT_BYTES`](crate::MAX_ERROR_TEXT_BYTES).
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
@@ -200,7 +213,12 @@ impl MalformedResponse {
         Self {
             status,
             request_id: request_id(headers).map(str::to_owned),
-            reason: reason.into(),
+            reason: match reason.into() {
+                Cow::Owned(long) if long.len() > MAX_ERROR_TEXT_BYTES => {
+                    Cow::Owned(capped(&long, MAX_ERROR_TEXT_BYTES))
+                }
+                reason => reason,
+            },
             body_excerpt: body::excerpt(body),
         }
     }
@@ -327,3 +345,83 @@ macro_rules! operation_error_accessors {
 }
 
 pub(crate) use operation_error_accessors;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::limits::MAX_ERROR_BODY_SCAN_BYTES;
+
+    fn error(headers: &[(&str, &str)], body: &[u8]) -> ServiceError {
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            map.insert(
+                HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                value.parse().unwrap(),
+            );
+        }
+        parse_service_error(StatusCode::BAD_REQUEST, &map, body)
+    }
+
+    #[test]
+    fn a_long_message_is_kept_cut_with_the_cut_marked() {
+        let long = "m".repeat(MAX_ERROR_TEXT_BYTES * 3);
+        let body = format!(r#"{{"__type":"InvalidArgumentException","message":"{long}"}}"#);
+        let err = error(&[], body.as_bytes());
+        let message = err.message().unwrap();
+        assert!(
+            message.len() < MAX_ERROR_TEXT_BYTES + 32,
+            "{}",
+            message.len()
+        );
+        assert!(message.ends_with(&format!("… ({} more bytes)", 2 * MAX_ERROR_TEXT_BYTES)));
+        assert_eq!(err.code(), Some("InvalidArgumentException"));
+    }
+
+    #[test]
+    fn a_body_past_the_scan_bound_is_read_as_cut_there() {
+        let pad = "x".repeat(MAX_ERROR_BODY_SCAN_BYTES);
+        let body = format!(r#"{{"__type":"Early","pad":"{pad}","message":"late"}}"#);
+        let err = error(&[], body.as_bytes());
+        assert_eq!(err.code(), Some("Early"));
+        assert_eq!(err.message(), None);
+        assert!(err.body_excerpt().is_some());
+    }
+
+    #[test]
+    fn a_code_is_only_what_a_code_can_be() {
+        for raw in ["Bad\nCode", "Bad Code", "Bad\u{1b}[31m", "é", ""] {
+            let body = serde_json::json!({ "__type": raw }).to_string();
+            assert_eq!(error(&[], body.as_bytes()).code(), None, "{raw:?}");
+        }
+        let err = error(&[("x-amzn-ErrorType", "Throttling Exception")], b"{}");
+        assert_eq!(err.code(), None);
+        assert_eq!(
+            error(&[], br#"{"__type":"ns#Fine_1.2-3:url"}"#).code(),
+            Some("Fine_1.2-3")
+        );
+    }
+
+    #[test]
+    fn a_request_id_is_visible_ascii_of_bounded_length() {
+        let long = "r".repeat(MAX_REQUEST_ID_BYTES + 1);
+        assert_eq!(
+            error(&[("x-amzn-RequestId", &long)], b"").request_id(),
+            None
+        );
+        assert_eq!(
+            error(&[("x-amzn-RequestId", "a\tb")], b"").request_id(),
+            None
+        );
+        let xml = b"<ErrorResponse><RequestId>has space</RequestId></ErrorResponse>";
+        assert_eq!(error(&[], xml).request_id(), None);
+        let xml = b"<ErrorResponse><RequestId> ok-1 </RequestId></ErrorResponse>";
+        assert_eq!(error(&[], xml).request_id(), Some("ok-1"));
+    }
+
+    #[test]
+    fn a_long_reason_is_cut() {
+        let reason = "r".repeat(MAX_ERROR_TEXT_BYTES * 2);
+        let err = MalformedResponse::new(StatusCode::OK, &HeaderMap::new(), reason, b"");
+        assert!(err.reason().len() < MAX_ERROR_TEXT_BYTES + 32);
+    }
+}
