@@ -55,6 +55,7 @@
 #![forbid(unsafe_code)]
 
 // Validated values every operation shares, and the limits they are checked against.
+mod arn;
 mod hash_key;
 mod invalid_input;
 mod limits;

@@ -3,6 +3,7 @@
 use std::str::FromStr;
 use std::sync::Arc;
 
+use crate::arn::parse_arn;
 use crate::invalid_input::{Field, InvalidInput, LengthUnit, Rule};
 use crate::limits::{
     STREAM_ARN_MAX_LEN, STREAM_ARN_MIN_LEN, STREAM_NAME_MAX_LEN, STREAM_NAME_MIN_LEN,
@@ -206,25 +207,29 @@ impl StreamArn {
         self.0.as_str()
     }
 
+    // The accessors read the ARN as the ARN format splits it,
+    // `arn:partition:service:region:account-id:resource`, the one reading the endpoint resolver
+    // uses too; the input pattern alone can match one ARN in more than one way.
+
     /// The ARN's partition: the text between `arn:` and the next `:` (for example `aws` or
     /// `aws-cn`).
     pub fn partition(&self) -> &str {
-        let rest = &self.as_str()[4..];
-        rest.split(':').next().unwrap_or(rest)
+        parse_arn(self.as_str()).map_or("", |arn| arn.partition)
     }
 
-    /// The 12-digit account id.
+    /// The account id: the ARN's fifth `:`-separated part (12 digits for a well-formed ARN;
+    /// empty when the ARN does not split into six parts with a non-empty partition, service
+    /// and resource).
     pub fn account_id(&self) -> &str {
-        let at = arn_split(self.as_str().as_bytes()).unwrap_or(0);
-        // `at` is the index of ":stream/"; the account id is the 12 digits before the colon
-        // that precedes it. A valid ARN always has them (see `arn_split`).
-        self.as_str().get(at.saturating_sub(12)..at).unwrap_or("")
+        parse_arn(self.as_str()).map_or("", |arn| arn.account_id)
     }
 
-    /// What follows `:stream/` (the stream name, for a well-formed ARN).
+    /// The stream name: what follows `stream/` in the resource (the sixth part); empty when the
+    /// resource is not `stream/...`.
     pub fn stream_name_part(&self) -> &str {
-        let at = arn_split(self.as_str().as_bytes()).unwrap_or(0);
-        self.as_str().get(at + STREAM_MARKER.len()..).unwrap_or("")
+        parse_arn(self.as_str())
+            .and_then(|arn| arn.resource.strip_prefix("stream/"))
+            .unwrap_or("")
     }
 }
 
@@ -440,6 +445,13 @@ mod tests {
 
     #[test]
     fn stream_arn_accessors_read_account_partition_and_name() {
+        // One reading with the endpoint resolver: the fifth `:` part, not the 12 digits the
+        // pattern could match later.
+        let odd = StreamArn::new("arn:aws:kinesis:us-east-1:x:123456789012:stream/s").unwrap();
+        assert_eq!(odd.account_id(), "x");
+        assert_eq!(odd.stream_name_part(), "");
+        let odd = StreamArn::new("arn:aws::kinesis::123456789012:stream/s").unwrap();
+        assert_eq!((odd.partition(), odd.account_id()), ("", ""));
         let arn = StreamArn::new("arn:aws-cn:kinesis:cn-north-1:123456789012:stream/a:b").unwrap();
         assert_eq!(arn.partition(), "aws-cn");
         assert_eq!(arn.account_id(), "123456789012");

@@ -38,12 +38,39 @@ pub(crate) fn is_name(bytes: &[u8]) -> bool {
             .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
 }
 
+/// Whether `c` would break a line or steer a terminal: every control character (C0, DEL, C1),
+/// the Unicode line and paragraph separators, and the bidirectional formatting characters that
+/// reorder what follows them (Unicode Standard Annex #9).
+pub(crate) fn breaks_line(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+        )
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Writes `text` with every character that [breaks a line](breaks_line) escaped as Rust escapes
+/// it (`\u{1b}`), and everything else as it is: how a value from a caller or the network is
+/// displayed.
+pub(crate) fn write_escaped(f: &mut std::fmt::Formatter<'_>, text: &str) -> std::fmt::Result {
+    let mut rest = text;
+    while let Some((at, ch)) = rest.char_indices().find(|&(_, c)| breaks_line(c)) {
+        f.write_str(&rest[..at])?;
+        write!(f, "{}", ch.escape_default())?;
+        rest = &rest[at + ch.len_utf8()..];
+    }
+    f.write_str(rest)
+}
+
 /// Implements the usual read-only string traits for a newtype whose `as_str` gives the text.
 macro_rules! string_newtype_traits {
     ($ty:ident $(<$lt:lifetime>)?) => {
+        /// The text, with control and bidirectional formatting characters escaped
+        /// (`as_str` gives it as it is).
         impl $(<$lt>)? ::std::fmt::Display for $ty $(<$lt>)? {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
+                $crate::text::write_escaped(f, self.as_str())
             }
         }
         impl $(<$lt>)? ::std::fmt::Debug for $ty $(<$lt>)? {

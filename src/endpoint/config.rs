@@ -21,10 +21,10 @@ use std::sync::{Arc, OnceLock};
 
 use http::uri::Scheme;
 
-use super::arn::parse_arn;
 use super::error::EndpointError;
 use super::partition::Partition;
 use super::url::{Endpoint, is_valid_host_label};
+use crate::arn::parse_arn;
 use crate::stream::StreamArn;
 
 /// The ruleset's `OperationType`: which account endpoint family an operation uses.

@@ -2,7 +2,6 @@
 //! [`EndpointConfig`], which picks one following the Kinesis endpoint rules of the AWS SDKs
 //! (regional, FIPS, dual-stack, stream-ARN account endpoints, custom URLs).
 
-mod arn;
 mod config;
 mod error;
 mod partition;

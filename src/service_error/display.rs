@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::text::breaks_line;
+
 /// `text`, or its first `max` bytes (cut on a character boundary) followed by `…` and the
 /// number of bytes cut. Copies no more than that.
 pub(crate) fn capped(text: &str, max: usize) -> String {
@@ -84,18 +86,6 @@ impl fmt::Display for Quoted<'_> {
         }
         f.write_str("\"")
     }
-}
-
-/// Whether `c` would break a line or steer a terminal: every control character (C0, DEL, C1),
-/// the Unicode line and paragraph separators, and the bidirectional formatting characters that
-/// reorder what follows them (Unicode Standard Annex #9).
-pub(crate) fn breaks_line(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{2028}' | '\u{2029}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
-        )
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 #[cfg(test)]

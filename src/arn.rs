@@ -1,4 +1,6 @@
-//! The endpoint rules' `aws.parseArn` function (Smithy rules engine, AWS built-in library).
+//! The one reading of an ARN the crate has: the endpoint rules' `aws.parseArn` function (Smithy
+//! rules engine, AWS built-in library), used by [`StreamArn`](crate::StreamArn)'s accessors and by
+//! the endpoint resolver alike.
 
 /// An ARN split as `aws.parseArn` splits it: `arn:{partition}:{service}:{region}:{accountId}:`
 /// then the resource, whose first element (`resourceId[0]`) is the text before the first `:`
@@ -12,6 +14,8 @@ pub(crate) struct ParsedArn<'a> {
     /// `resourceId[0]`: the resource type for `type/name` and `type:name` resources; empty
     /// when the resource starts with a delimiter.
     pub(crate) resource_type: &'a str,
+    /// The whole resource, after the fifth `:`.
+    pub(crate) resource: &'a str,
 }
 
 /// `None` when the text does not start with `arn:`, has fewer than six `:`-separated parts, or
@@ -36,6 +40,7 @@ pub(crate) fn parse_arn(arn: &str) -> Option<ParsedArn<'_>> {
         region,
         account_id,
         resource_type,
+        resource,
     })
 }
 
@@ -54,6 +59,7 @@ mod tests {
                 region: "cn-north-1",
                 account_id: "123456789012",
                 resource_type: "stream",
+                resource: "stream/a:b/c",
             }
         );
     }
