@@ -78,9 +78,9 @@ pub use input::{PutRecordInput, PutRecordInputBuilder, RecordDistribution};
 pub use invalid_input::{Field, InvalidInput, LengthUnit, Rule};
 pub use limits::*;
 pub use list_shards::{
-    InvalidListShardsInput, LIST_SHARDS_MAX_RESULTS, LIST_SHARDS_TARGET, ListShardsError,
-    ListShardsInput, ListShardsInputBuilder, ListShardsOutput, ShardFilter, ShardFilterType,
-    ShardMapBuilder, parse_list_shards_response,
+    LIST_SHARDS_MAX_RESULTS, LIST_SHARDS_TARGET, ListShardsError, ListShardsInput,
+    ListShardsInputBuilder, ListShardsOutput, ShardFilter, ShardFilterType, ShardMapBuilder,
+    parse_list_shards_response,
 };
 pub use partition_key::PartitionKey;
 pub use put_records::{
