@@ -154,9 +154,8 @@ pub enum Rule {
     },
     /// The member is refused on a stream that uses `AUTO` record distribution.
     NotAllowedWithAutoDistribution,
-    /// The member must not be given together with another one (ListShards: `NextToken` already
-    /// names the stream and the position, so `streamName`, `streamCreationTimestamp`,
-    /// `exclusiveStartShardId` and `shardFilter` are refused with it).
+    /// The member must not be given together with another one (ListShards: `nextToken` with
+    /// `streamName`, `streamCreationTimestamp`, `exclusiveStartShardId` or `shardFilter`).
     MutuallyExclusive {
         /// The member it was given with.
         with: Field,

@@ -271,54 +271,41 @@ impl ListShardsInputBuilder {
     pub fn build(self) -> Result<ListShardsInput, InvalidInput> {
         let stream_name = self.stream_name.transpose()?;
         let stream_arn = self.stream_arn.transpose()?;
+        let (start_id, created, filter) = (
+            &self.exclusive_start_shard_id,
+            self.stream_creation_timestamp,
+            &self.shard_filter,
+        );
         if let Some(token) = &self.next_token {
             // `NextToken` "unambiguously identifies the stream" and the position, so the
             // members that name either are refused with it.
             let excluded = [
-                (Field::StreamName, stream_name.is_some()),
-                (
-                    Field::StreamCreationTimestamp,
-                    self.stream_creation_timestamp.is_some(),
-                ),
-                (
-                    Field::ExclusiveStartShardId,
-                    self.exclusive_start_shard_id.is_some(),
-                ),
-                (Field::ShardFilter, self.shard_filter.is_some()),
+                stream_name.is_some().then_some(Field::StreamName),
+                created.is_some().then_some(Field::StreamCreationTimestamp),
+                start_id.is_some().then_some(Field::ExclusiveStartShardId),
+                filter.is_some().then_some(Field::ShardFilter),
             ];
-            if let Some(&(field, _)) = excluded.iter().find(|(_, set)| *set) {
+            if let Some(field) = excluded.into_iter().flatten().next() {
                 let with = Field::NextToken;
                 return Err(InvalidInput::new(field, Rule::MutuallyExclusive { with }));
             }
-            let len = token.chars().count();
-            let (min, max, unit) = (1, NEXT_TOKEN_MAX_LEN, LengthUnit::Characters);
-            if len < min {
-                return Err(InvalidInput::new(
-                    Field::NextToken,
-                    Rule::TooShort { len, min, unit },
-                ));
-            }
-            if len > max {
-                return Err(InvalidInput::new(
-                    Field::NextToken,
-                    Rule::TooLong { len, max, unit },
-                ));
+            if let Some(rule) = length_rule(token.chars().count(), NEXT_TOKEN_MAX_LEN) {
+                return Err(InvalidInput::new(Field::NextToken, rule));
             }
         } else if stream_name.is_none() && stream_arn.is_none() {
             return Err(InvalidInput::new(Field::StreamName, Rule::Missing));
         }
-        if let Some(id) = &self.exclusive_start_shard_id {
+        if let Some(id) = start_id {
             check_shard_id(Field::ExclusiveStartShardId, id)?;
         }
         // `MaxResults`: "Valid Range: Minimum value of 1. Maximum value of 10000."
         if let Some(n) = self.max_results
             && !(1..=LIST_SHARDS_MAX_RESULTS).contains(&n)
         {
-            let (value, max) = (widen(n), widen(LIST_SHARDS_MAX_RESULTS));
-            return Err(InvalidInput::new(
-                Field::MaxResults,
-                Rule::OutOfRange { value, min: 1, max },
-            ));
+            let value = usize::try_from(n).unwrap_or(usize::MAX);
+            let max = LIST_SHARDS_MAX_RESULTS as usize;
+            let rule = Rule::OutOfRange { value, min: 1, max };
+            return Err(InvalidInput::new(Field::MaxResults, rule));
         }
         Ok(ListShardsInput {
             stream_name,
@@ -332,9 +319,14 @@ impl ListShardsInputBuilder {
     }
 }
 
-/// `n` as a `usize`, saturating on a target where it does not fit.
-fn widen(n: u32) -> usize {
-    usize::try_from(n).unwrap_or(usize::MAX)
+/// The rule a member of 1 to `max` characters breaks with `len` of them, if any.
+fn length_rule(len: usize, max: usize) -> Option<Rule> {
+    let unit = LengthUnit::Characters;
+    match len {
+        0 => Some(Rule::TooShort { len, min: 1, unit }),
+        _ if len > max => Some(Rule::TooLong { len, max, unit }),
+        _ => None,
+    }
 }
 
 /// `ShardId`: "Minimum length of 1. Maximum length of 128. Pattern: `[a-zA-Z0-9_.-]+`" (Kinesis
@@ -343,18 +335,9 @@ fn check_shard_id(field: Field, id: &str) -> Result<(), InvalidInput> {
     if is_valid_shard_id(id.as_bytes()) {
         return Ok(());
     }
-    let (len, unit) = (id.chars().count(), LengthUnit::Characters);
-    let rule = match len {
-        0 => Rule::TooShort { len, min: 1, unit },
-        len if len > SHARD_ID_MAX_LEN => Rule::TooLong {
-            len,
-            max: SHARD_ID_MAX_LEN,
-            unit,
-        },
-        _ => Rule::Pattern {
-            pattern: SHARD_ID_PATTERN,
-        },
-    };
+    let pattern = SHARD_ID_PATTERN;
+    let rule =
+        length_rule(id.chars().count(), SHARD_ID_MAX_LEN).unwrap_or(Rule::Pattern { pattern });
     Err(InvalidInput::new(field, rule))
 }
 

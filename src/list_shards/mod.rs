@@ -5,9 +5,6 @@
 //! `StreamARN`) or carries the `NextToken` of a previous page; `MaxResults` is 1 to 10,000;
 //! a `ShardFilter` of type `AT_LATEST` returns only the open shards. The response lists
 //! `Shards` and, when more remain, a `NextToken`.
-//!
-//! The steps: `input` validates, `request` builds the HTTP request, `response` reads a
-//! page and gathers pages into a shard map.
 
 mod input;
 mod request;

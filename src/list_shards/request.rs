@@ -27,10 +27,11 @@ impl ListShardsInput {
     /// The JSON body.
     fn body(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(128);
-        let mut open = b'{';
-        let mut member = |out: &mut Vec<u8>, name: &str| {
-            out.push(open);
-            open = b',';
+        out.push(b'{');
+        let member = |out: &mut Vec<u8>, name: &str| {
+            if out.len() > 1 {
+                out.push(b',');
+            }
             json::write_plain_string(out, name.as_bytes());
             out.push(b':');
         };
@@ -71,9 +72,6 @@ impl ListShardsInput {
         if let Some(arn) = self.stream_arn() {
             member(&mut out, "StreamARN");
             json::write_string(&mut out, arn.as_str());
-        }
-        if out.is_empty() {
-            out.push(b'{');
         }
         out.push(b'}');
         out

@@ -41,13 +41,9 @@ impl ListShardsOutput {
     }
 }
 
-/// Why a `ListShards` call gave no list of shards, as parsed by [`parse_list_shards_response`]
-/// (and, for [`ShardMap::from_list_shards_response`], why the list is not a shard map).
-///
-/// One variant per error the Kinesis API reference lists for ListShards, each wrapping the
-/// [`ServiceError`] with the details; then [`Unmodeled`](Self::Unmodeled) for any other error
-/// the service sends, [`Malformed`](Self::Malformed) for a success response that cannot be read,
-/// and [`ShardMap`](Self::ShardMap). The accessors answer for every variant.
+/// Why a `ListShards` call gave no list of shards (from [`parse_list_shards_response`]), or,
+/// from [`ShardMap::from_list_shards_response`], why the list is not a shard map. One variant
+/// per error the Kinesis API reference lists for ListShards; the accessors answer for every one.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ListShardsError {
@@ -113,31 +109,27 @@ impl ListShardsError {
     );
 }
 
-// The wire shapes of the Kinesis API reference, ListShards, "Response Syntax", borrowed from
-// the body where no escape forces a copy. Absent and `null` optional members read as `None`.
+// The wire shapes of the Kinesis API reference, ListShards, "Response Syntax". The hash keys,
+// parsed and dropped, are borrowed where no escape forces a copy; absent and `null` optional
+// members read as `None`.
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct RawOutput<'a> {
     #[serde(borrow)]
     shards: Option<Vec<RawShard<'a>>>,
-    #[serde(borrow)]
-    next_token: Option<Cow<'a, str>>,
+    next_token: Option<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct RawShard<'a> {
-    #[serde(borrow)]
-    shard_id: Cow<'a, str>,
-    #[serde(borrow)]
-    parent_shard_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    adjacent_parent_shard_id: Option<Cow<'a, str>>,
+    shard_id: String,
+    parent_shard_id: Option<String>,
+    adjacent_parent_shard_id: Option<String>,
     #[serde(borrow)]
     hash_key_range: RawRange<'a>,
-    #[serde(borrow)]
-    sequence_number_range: RawSequenceRange<'a>,
+    sequence_number_range: RawSequenceRange,
 }
 
 #[derive(Deserialize)]
@@ -151,11 +143,9 @@ struct RawRange<'a> {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct RawSequenceRange<'a> {
-    #[serde(borrow)]
-    starting_sequence_number: Cow<'a, str>,
-    #[serde(borrow)]
-    ending_sequence_number: Option<Cow<'a, str>>,
+struct RawSequenceRange {
+    starting_sequence_number: String,
+    ending_sequence_number: Option<String>,
 }
 
 /// Parses a `ListShards` response: a 2xx answer becomes a [`ListShardsOutput`]; any other
@@ -169,11 +159,8 @@ struct RawSequenceRange<'a> {
 pub fn parse_list_shards_response<B: AsRef<[u8]>>(
     response: &Response<B>,
 ) -> Result<ListShardsOutput, ListShardsError> {
-    let (status, headers, body) = (
-        response.status(),
-        response.headers(),
-        response.body().as_ref(),
-    );
+    let (status, headers) = (response.status(), response.headers());
+    let body = response.body().as_ref();
     if !error::is_success(status) {
         let err = error::parse_service_error(status, headers, body);
         return Err(ListShardsError::from_service_error(err));
@@ -199,7 +186,7 @@ fn parse_success(body: &[u8]) -> Result<(Vec<Shard>, Option<String>), String> {
     let shards = shards
         .map(|(i, s)| read_shard(i, s))
         .collect::<Result<_, _>>()?;
-    Ok((shards, raw.next_token.map(Cow::into_owned)))
+    Ok((shards, raw.next_token))
 }
 
 /// The `i`-th shard of a page, checked: its shard ids (`ShardId`, `ParentShardId` and
@@ -207,19 +194,15 @@ fn parse_success(body: &[u8]) -> Result<(Vec<Shard>, Option<String>), String> {
 /// `[a-zA-Z0-9_.-]+`", the rule PutRecord's answer is held to), its hash keys (decimals in
 /// `[0, 2^128-1]`) and its range (start not after end).
 fn read_shard(i: usize, s: RawShard<'_>) -> Result<Shard, String> {
-    let ids = [
-        Some(&s.shard_id),
-        s.parent_shard_id.as_ref(),
-        s.adjacent_parent_shard_id.as_ref(),
-    ];
-    let names = ["ShardId", "ParentShardId", "AdjacentParentShardId"];
-    for (name, id) in names.into_iter().zip(ids) {
-        if id.is_some_and(|id| !is_valid_shard_id(id.as_bytes())) {
-            return Err(format!(
-                "Shards[{i}]: `{name}` does not match [a-zA-Z0-9_.-]{{1,128}}"
-            ));
-        }
-    }
+    let check = |name: &str, id: Option<&String>| match id {
+        Some(id) if !is_valid_shard_id(id.as_bytes()) => Err(format!(
+            "Shards[{i}]: `{name}` does not match [a-zA-Z0-9_.-]{{1,128}}"
+        )),
+        _ => Ok(()),
+    };
+    check("ShardId", Some(&s.shard_id))?;
+    check("ParentShardId", s.parent_shard_id.as_ref())?;
+    check("AdjacentParentShardId", s.adjacent_parent_shard_id.as_ref())?;
     let id = &s.shard_id;
     let key = |member: &str, text: &str| {
         parse_decimal_hash_key(text)
@@ -229,16 +212,16 @@ fn read_shard(i: usize, s: RawShard<'_>) -> Result<Shard, String> {
     let end = key("EndingHashKey", &s.hash_key_range.ending_hash_key)?;
     let range = HashKeyRange::new(start, end).map_err(|e| format!("shard {id}: {e}"))?;
     let seq = s.sequence_number_range;
-    let mut shard = Shard::new(s.shard_id.into_owned(), range)
-        .with_starting_sequence_number(seq.starting_sequence_number.into_owned());
+    let mut shard =
+        Shard::new(s.shard_id, range).with_starting_sequence_number(seq.starting_sequence_number);
     if let Some(p) = s.parent_shard_id {
-        shard = shard.with_parent_shard_id(p.into_owned());
+        shard = shard.with_parent_shard_id(p);
     }
     if let Some(p) = s.adjacent_parent_shard_id {
-        shard = shard.with_adjacent_parent_shard_id(p.into_owned());
+        shard = shard.with_adjacent_parent_shard_id(p);
     }
     if let Some(end) = seq.ending_sequence_number {
-        shard = shard.with_ending_sequence_number(end.into_owned());
+        shard = shard.with_ending_sequence_number(end);
     }
     Ok(shard)
 }
