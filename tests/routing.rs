@@ -864,15 +864,24 @@ mod list_shards {
         // Unknown members are ignored; a missing list is an empty page.
         let page = parse_list_shards_response(&ok(r#"{"Extra":1,"NextToken":null}"#)).unwrap();
         assert!(page.shards().is_empty() && page.next_token().is_none());
-        // Shard ids follow the pattern PutRecord's answer is held to, parents' too.
-        for (id, name) in [
-            ("", "ShardId"),
-            ("a b", "ShardId"),
-            (&"a".repeat(129) as &str, "ShardId"),
-        ] {
+        // Escaped strings are read, not refused.
+        let page = parse_list_shards_response(&ok(&shard_json("s\\u0041", "0", max))).unwrap();
+        assert_eq!(page.shards()[0].id(), "sA");
+    }
+
+    /// Shard ids of a page follow the pattern PutRecord's answer is held to, parents' too; a
+    /// page that breaks it is malformed.
+    #[test]
+    fn shard_ids_of_a_page_follow_their_pattern() {
+        let max = "340282366920938463463374607431768211455";
+        let page = parse_list_shards_response(&ok(&shard_json(&"a".repeat(128), "0", max)));
+        assert_eq!(page.unwrap().shards()[0].id().len(), 128);
+        for id in ["", "a b", "é", &"a".repeat(129)] {
             let e = parse_list_shards_response(&ok(&shard_json(id, "0", max))).unwrap_err();
             let m = e.malformed().unwrap_or_else(|| panic!("{id:?}: {e}"));
-            assert!(m.reason().contains(name), "{e}");
+            let reason = "Shards[0]: `ShardId` does not match [a-zA-Z0-9_.-]{1,128}";
+            assert_eq!(m.reason(), reason);
+            assert!(!e.is_retryable());
         }
         for parent in ["ParentShardId", "AdjacentParentShardId"] {
             let body = shard_json("s", "0", max).replace(
@@ -886,9 +895,6 @@ mod list_shards {
                 format!("Shards[0]: `{parent}` does not match [a-zA-Z0-9_.-]{{1,128}}")
             );
         }
-        // Escaped strings are read, not refused.
-        let page = parse_list_shards_response(&ok(&shard_json("s\\u0041", "0", max))).unwrap();
-        assert_eq!(page.shards()[0].id(), "sA");
     }
 
     fn error_response(status: u16, code: &str) -> http::Response<String> {

@@ -7,13 +7,14 @@ use crate::invalid_input::{Field, InvalidInput, LengthUnit, Rule};
 use crate::response::is_valid_shard_id;
 use crate::stream::{StreamArn, StreamName};
 
-/// The largest `MaxResults` of a `ListShards` request (and the smallest is 1).
+/// The largest `MaxResults` of a `ListShards` request, the smallest being 1 (Kinesis API
+/// reference, ListShards: `MaxResults`, "Minimum value of 1. Maximum value of 10000").
 pub const LIST_SHARDS_MAX_RESULTS: u32 = 10_000;
-/// Longest `NextToken` (`NextToken`, "Maximum length of 1048576").
+/// Longest `NextToken` (ListShards: `NextToken`, "Maximum length of 1048576").
 const NEXT_TOKEN_MAX_LEN: usize = 1_048_576;
-/// Longest shard id (`ShardId`, "Maximum length of 128").
+/// Longest shard id (ListShards: `ShardId`, "Maximum length of 128").
 const SHARD_ID_MAX_LEN: usize = 128;
-/// The `ShardId` pattern of the Kinesis API reference.
+/// The `ShardId` pattern (ListShards: `ExclusiveStartShardId`, `ShardFilter.ShardId`).
 const SHARD_ID_PATTERN: &str = "[a-zA-Z0-9_.-]+";
 
 /// Which shards a `ShardFilter` keeps (`ShardFilterType` in the Kinesis API reference).
@@ -298,7 +299,6 @@ impl ListShardsInputBuilder {
         if let Some(id) = start_id {
             check_shard_id(Field::ExclusiveStartShardId, id)?;
         }
-        // `MaxResults`: "Valid Range: Minimum value of 1. Maximum value of 10000."
         if let Some(n) = self.max_results
             && !(1..=LIST_SHARDS_MAX_RESULTS).contains(&n)
         {
