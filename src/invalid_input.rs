@@ -28,6 +28,18 @@ pub enum Field {
     Records,
     /// The configured maximum request size of a batch (a client setting, not a wire member).
     MaxRequestSize,
+    /// `NextToken` of a paginated request (ListShards).
+    NextToken,
+    /// `ExclusiveStartShardId` (ListShards).
+    ExclusiveStartShardId,
+    /// `MaxResults`, a page size (ListShards).
+    MaxResults,
+    /// `StreamCreationTimestamp` (ListShards).
+    StreamCreationTimestamp,
+    /// `ShardFilter` (ListShards).
+    ShardFilter,
+    /// `ShardFilter.ShardId`, the shard id of an `AFTER_SHARD_ID` filter (ListShards).
+    ShardFilterShardId,
 }
 
 impl Field {
@@ -43,6 +55,12 @@ impl Field {
             Field::MaxRecordSize => "maxRecordSize",
             Field::Records => "records",
             Field::MaxRequestSize => "maxRequestSize",
+            Field::NextToken => "nextToken",
+            Field::ExclusiveStartShardId => "exclusiveStartShardId",
+            Field::MaxResults => "maxResults",
+            Field::StreamCreationTimestamp => "streamCreationTimestamp",
+            Field::ShardFilter => "shardFilter",
+            Field::ShardFilterShardId => "shardFilter.shardId",
         }
     }
 }
@@ -136,6 +154,12 @@ pub enum Rule {
     },
     /// The member is refused on a stream that uses `AUTO` record distribution.
     NotAllowedWithAutoDistribution,
+    /// The member must not be given together with another one (ListShards: `nextToken` with
+    /// `streamName`, `streamCreationTimestamp`, `exclusiveStartShardId` or `shardFilter`).
+    MutuallyExclusive {
+        /// The member it was given with.
+        with: Field,
+    },
 }
 
 /// An input the service would refuse, found locally before anything is sent.
@@ -232,6 +256,7 @@ impl fmt::Display for InvalidInput {
                     "not allowed on a stream with AUTO record distribution (the service would ignore it)"
                 }
             }),
+            Rule::MutuallyExclusive { with } => write!(f, "not allowed together with {with}"),
         }
     }
 }

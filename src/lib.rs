@@ -113,9 +113,9 @@ pub use put_records::{
 // ListShards: input → request → response, and the shard map built from its pages.
 mod list_shards;
 pub use list_shards::{
-    InvalidListShardsInput, LIST_SHARDS_MAX_RESULTS, LIST_SHARDS_TARGET, ListShardsError,
-    ListShardsInput, ListShardsInputBuilder, ListShardsOutput, ShardFilter, ShardFilterType,
-    ShardMapBuilder, parse_list_shards_response,
+    LIST_SHARDS_MAX_RESULTS, LIST_SHARDS_TARGET, ListShardsError, ListShardsInput,
+    ListShardsInputBuilder, ListShardsOutput, ShardFilter, ShardFilterType, ShardMapBuilder,
+    parse_list_shards_response,
 };
 
 /// The README's examples, compiled and run as doctests.

@@ -480,8 +480,9 @@ proptest! {
 mod list_shards {
     use super::*;
     use kinesis_proto::{
-        Endpoint, InvalidListShardsInput, LIST_SHARDS_TARGET, ListShardsError, ListShardsInput,
-        ShardFilter, ShardFilterType, ShardMapBuilder, StreamArn, parse_list_shards_response,
+        Endpoint, Field, InvalidInput, LIST_SHARDS_TARGET, LengthUnit, ListShardsError,
+        ListShardsInput, Rule, ShardFilter, ShardFilterType, ShardMapBuilder, StreamArn,
+        parse_list_shards_response,
     };
     use std::time::{Duration, UNIX_EPOCH};
 
@@ -503,6 +504,11 @@ mod list_shards {
 
     fn ok(body: &str) -> http::Response<&str> {
         http::Response::new(body)
+    }
+
+    /// The member an input error names and the rule it says was broken.
+    fn broken(e: InvalidInput) -> (&'static str, Rule) {
+        (e.field(), e.rule().clone())
     }
 
     fn body(input: &ListShardsInput) -> String {
@@ -683,22 +689,55 @@ mod list_shards {
                 "shardFilter",
             ),
         ] {
+            let e = builder.next_token("t").build().unwrap_err();
             assert_eq!(
-                builder.next_token("t").build().unwrap_err(),
-                InvalidListShardsInput::ConflictsWithNextToken { member }
+                e.to_string(),
+                format!("{member}: not allowed together with nextToken")
+            );
+            assert_eq!(
+                broken(e),
+                (
+                    member,
+                    Rule::MutuallyExclusive {
+                        with: Field::NextToken
+                    }
+                )
             );
         }
+        let too_short = Rule::TooShort {
+            len: 0,
+            min: 1,
+            unit: LengthUnit::Characters,
+        };
         assert_eq!(
-            ListShardsInput::next_page("", None).unwrap_err(),
-            InvalidListShardsInput::NextToken { len: 0 }
+            broken(ListShardsInput::next_page("", None).unwrap_err()),
+            ("nextToken", too_short)
+        );
+        let token = "t".repeat(1_048_576);
+        assert!(ListShardsInput::next_page(token.clone(), None).is_ok());
+        assert_eq!(
+            broken(ListShardsInput::next_page(token + "é", None).unwrap_err()),
+            (
+                "nextToken",
+                Rule::TooLong {
+                    len: 1_048_577,
+                    max: 1_048_576,
+                    unit: LengthUnit::Characters
+                }
+            )
         );
     }
 
     #[test]
     fn input_rules_are_checked() {
+        let too_short = Rule::TooShort {
+            len: 0,
+            min: 1,
+            unit: LengthUnit::Characters,
+        };
         assert_eq!(
-            ListShardsInput::builder().build().unwrap_err(),
-            InvalidListShardsInput::MissingStream
+            broken(ListShardsInput::builder().build().unwrap_err()),
+            ("streamName", Rule::Missing)
         );
         for n in [0, 10_001, u32::MAX] {
             assert_eq!(
@@ -706,26 +745,52 @@ mod list_shards {
                     .stream_name("s")
                     .max_results(n)
                     .build()
-                    .unwrap_err(),
-                InvalidListShardsInput::MaxResults(n)
+                    .map_err(broken),
+                Err((
+                    "maxResults",
+                    Rule::OutOfRange {
+                        value: n as usize,
+                        min: 1,
+                        max: 10_000
+                    }
+                ))
             );
         }
         let e = ListShardsInput::builder()
             .stream_name("bad name")
             .build()
             .unwrap_err();
-        assert!(matches!(&e, InvalidListShardsInput::Stream(i) if i.field() == "streamName"));
+        assert_eq!(e.field(), "streamName");
+        let pattern = Rule::Pattern {
+            pattern: "[a-zA-Z0-9_.-]+",
+        };
         assert_eq!(
             ListShardsInput::builder()
                 .stream_name("s")
                 .exclusive_start_shard_id("bad id")
                 .build()
-                .unwrap_err(),
-            InvalidListShardsInput::ShardId {
-                member: "exclusiveStartShardId"
-            }
+                .map_err(broken),
+            Err(("exclusiveStartShardId", pattern.clone()))
         );
-        assert!(ShardFilter::after_shard_id("").is_err());
+        assert_eq!(
+            ShardFilter::after_shard_id("").map_err(broken),
+            Err(("shardFilter.shardId", too_short))
+        );
+        assert_eq!(
+            ShardFilter::after_shard_id("a/b").map_err(broken),
+            Err(("shardFilter.shardId", pattern))
+        );
+        assert_eq!(
+            ShardFilter::after_shard_id(&"a".repeat(129)).map_err(broken),
+            Err((
+                "shardFilter.shardId",
+                Rule::TooLong {
+                    len: 129,
+                    max: 128,
+                    unit: LengthUnit::Characters
+                }
+            ))
+        );
         assert_eq!(
             ShardFilter::from_trim_horizon().filter_type().as_str(),
             "FROM_TRIM_HORIZON"
@@ -802,6 +867,34 @@ mod list_shards {
         // Escaped strings are read, not refused.
         let page = parse_list_shards_response(&ok(&shard_json("s\\u0041", "0", max))).unwrap();
         assert_eq!(page.shards()[0].id(), "sA");
+    }
+
+    /// Shard ids of a page follow the pattern PutRecord's answer is held to, parents' too; a
+    /// page that breaks it is malformed.
+    #[test]
+    fn shard_ids_of_a_page_follow_their_pattern() {
+        let max = "340282366920938463463374607431768211455";
+        let page = parse_list_shards_response(&ok(&shard_json(&"a".repeat(128), "0", max)));
+        assert_eq!(page.unwrap().shards()[0].id().len(), 128);
+        for id in ["", "a b", "é", &"a".repeat(129)] {
+            let e = parse_list_shards_response(&ok(&shard_json(id, "0", max))).unwrap_err();
+            let m = e.malformed().unwrap_or_else(|| panic!("{id:?}: {e}"));
+            let reason = "Shards[0]: `ShardId` does not match [a-zA-Z0-9_.-]{1,128}";
+            assert_eq!(m.reason(), reason);
+            assert!(!e.is_retryable());
+        }
+        for parent in ["ParentShardId", "AdjacentParentShardId"] {
+            let body = shard_json("s", "0", max).replace(
+                r#""ShardId":"s","#,
+                &format!(r#""ShardId":"s","{parent}":"shard/0","#),
+            );
+            let e = parse_list_shards_response(&ok(&body)).unwrap_err();
+            let m = e.malformed().unwrap_or_else(|| panic!("{parent}: {e}"));
+            assert_eq!(
+                m.reason(),
+                format!("Shards[0]: `{parent}` does not match [a-zA-Z0-9_.-]{{1,128}}")
+            );
+        }
     }
 
     fn error_response(status: u16, code: &str) -> http::Response<String> {

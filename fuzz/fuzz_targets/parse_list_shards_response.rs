@@ -1,6 +1,7 @@
 //! Fuzzes `parse_list_shards_response` and `ShardMap::from_list_shards_response` with arbitrary
-//! statuses and bodies: never a panic, a 2xx is a page or a malformed response, anything else a
-//! service error, and every map that is built routes every key to a shard that contains it.
+//! statuses and bodies: never a panic, a 2xx is a page (every shard id on its pattern) or a
+//! malformed response, anything else a service error, and every map that is built routes every
+//! key to a shard that contains it.
 //!
 //! Input layout: one byte choosing the status (mostly 200), one byte of routing-probe seed, the
 //! rest the body.
@@ -28,6 +29,13 @@ fuzz_target!(|data: &[u8]| {
             for shard in page.shards() {
                 let range = shard.hash_key_range();
                 assert!(range.start() <= range.end());
+                // A shard id read is one of `[a-zA-Z0-9_.-]{1,128}`.
+                let id = shard.id().as_bytes();
+                assert!((1..=128).contains(&id.len()));
+                assert!(
+                    id.iter()
+                        .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(b))
+                );
             }
         }
         Err(err) => {
