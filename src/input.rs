@@ -7,6 +7,7 @@ use crate::hash_key::{HashKey, PackedHashKey};
 use crate::invalid_input::{Field, InvalidInput, Rule};
 use crate::limits::{DEFAULT_MAX_RECORD_SIZE, MAX_MAX_RECORD_SIZE, MIN_MAX_RECORD_SIZE};
 use crate::partition_key::PartitionKey;
+use crate::routing::{Shard, ShardMap};
 use crate::sequence_number::SequenceNumber;
 use crate::stream::{StreamArn, StreamName};
 
@@ -124,6 +125,16 @@ impl<'a> PutRecordInput<'a> {
             dry_run: self.dry_run,
             distribution: self.distribution,
         }
+    }
+}
+
+// Routing knows hash keys, not inputs: the input's lookup lives here, beside `hash_key`.
+impl ShardMap {
+    /// The open shard a record lands on: by its explicit hash key if given, else by its
+    /// partition key's hash. `None` on a stream with `AUTO` record distribution, where the
+    /// service picks the shard.
+    pub fn shard_for_input(&self, input: &PutRecordInput<'_>) -> Option<&Shard> {
+        input.hash_key().map(|key| self.shard_for(key))
     }
 }
 

@@ -12,7 +12,6 @@ use std::collections::HashSet;
 use std::fmt;
 
 use crate::hash_key::{HashKey, md5_words};
-use crate::input::PutRecordInput;
 
 /// An inclusive range of hash keys, `start <= end` (`HashKeyRange` in the Kinesis API reference:
 /// `StartingHashKey` and `EndingHashKey`, both inclusive).
@@ -630,13 +629,6 @@ impl ShardMap {
             HashKey::from_md5_words(words).get()
         });
         self.shard_at(index)
-    }
-
-    /// The open shard a record lands on: by its explicit hash key if given, else by its
-    /// partition key's hash. `None` on a stream with `AUTO` record distribution, where the
-    /// service picks the shard.
-    pub fn shard_for_input(&self, input: &PutRecordInput<'_>) -> Option<&Shard> {
-        input.hash_key().map(|key| self.shard_for(key))
     }
 }
 
