@@ -139,27 +139,6 @@ impl TryFrom<String> for HashKey {
     }
 }
 
-/// A [`HashKey`] kept as two 64-bit halves, for structs that hold an optional one: alignment 8
-/// instead of `u128`'s 16, so the struct has no padding for it and its `Option` tag is a byte,
-/// which a caller checks with one small load rather than a 16-byte compare.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct PackedHashKey([u64; 2]);
-
-impl PackedHashKey {
-    /// The hash key.
-    pub(crate) fn get(self) -> HashKey {
-        let [high, low] = self.0;
-        HashKey((u128::from(high) << 64) | u128::from(low))
-    }
-}
-
-impl From<HashKey> for PackedHashKey {
-    fn from(key: HashKey) -> Self {
-        // The casts keep the high and the low 64 bits.
-        PackedHashKey([(key.0 >> 64) as u64, key.0 as u64])
-    }
-}
-
 /// The MD5 state before any block (RFC 1321, section 3.3): words `A`, `B`, `C`, `D`.
 const MD5_INITIAL_STATE: [u32; 4] = [0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476];
 
@@ -300,13 +279,6 @@ mod tests {
         ] {
             let e = bad.parse::<HashKey>().unwrap_err();
             assert!(matches!(e.rule(), Rule::Pattern { .. }), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn packed_keys_round_trip() {
-        for v in [0, 1, u64::MAX as u128, 1 << 64, u128::MAX, u128::MAX / 3] {
-            assert_eq!(PackedHashKey::from(HashKey(v)).get(), HashKey(v));
         }
     }
 

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::hash_key::{HashKey, PackedHashKey};
+use crate::hash_key::HashKey;
 use crate::invalid_input::{Field, InvalidInput, Rule};
 use crate::limits::{DEFAULT_MAX_RECORD_SIZE, MAX_MAX_RECORD_SIZE, MIN_MAX_RECORD_SIZE};
 use crate::partition_key::PartitionKey;
@@ -41,7 +41,7 @@ pub struct PutRecordInput<'a> {
     pub(crate) stream_arn: Option<StreamArn>,
     pub(crate) partition_key: Option<PartitionKey<'a>>,
     pub(crate) data: Cow<'a, [u8]>,
-    pub(crate) explicit_hash_key: Option<PackedHashKey>,
+    pub(crate) explicit_hash_key: Option<HashKey>,
     pub(crate) sequence_number_for_ordering: Option<SequenceNumber<'a>>,
     pub(crate) dry_run: Option<bool>,
     pub(crate) distribution: RecordDistribution,
@@ -76,7 +76,7 @@ impl<'a> PutRecordInput<'a> {
 
     /// The explicit hash key, if given.
     pub fn explicit_hash_key(&self) -> Option<HashKey> {
-        self.explicit_hash_key.map(PackedHashKey::get)
+        self.explicit_hash_key
     }
 
     /// The sequence number for ordering, if given.
@@ -175,7 +175,7 @@ pub struct PutRecordInputBuilder<'a> {
     stream_arn: Pending<StreamArn>,
     partition_key: Pending<PartitionKey<'a>>,
     data: Option<Cow<'a, [u8]>>,
-    explicit_hash_key: Pending<PackedHashKey>,
+    explicit_hash_key: Pending<HashKey>,
     sequence_number_for_ordering: Pending<SequenceNumber<'a>>,
     dry_run: Option<bool>,
     distribution: RecordDistribution,
@@ -208,13 +208,7 @@ impl fmt::Debug for PutRecordInputBuilder<'_> {
                 "data",
                 &self.data.as_ref().map(|d| format!("<{} bytes>", d.len())),
             )
-            .field(
-                "explicit_hash_key",
-                &self
-                    .explicit_hash_key
-                    .as_ref()
-                    .map(|k| k.as_ref().map(|k| k.get())),
-            )
+            .field("explicit_hash_key", &self.explicit_hash_key)
             .field(
                 "sequence_number_for_ordering",
                 &self.sequence_number_for_ordering,
@@ -303,7 +297,7 @@ impl<'a> PutRecordInputBuilder<'a> {
         V: TryInto<HashKey>,
         V::Error: Into<InvalidInput>,
     {
-        self.explicit_hash_key = Some(convert::<HashKey, V>(key).map(PackedHashKey::from));
+        self.explicit_hash_key = Some(convert::<HashKey, V>(key));
         self
     }
 
