@@ -62,26 +62,42 @@ fn uneven_map(n: usize, rng: &mut Rng) -> ShardMap {
     ShardMap::new(shards).expect("the cuts tile the key space")
 }
 
+/// The MD5 digest of each key, computed outside the timed loops so that they can check
+/// their results with one comparison.
+fn digests(keys: &[String]) -> Vec<[u8; 16]> {
+    keys.iter()
+        .map(|k| Md5::digest(k.as_bytes()).into())
+        .collect()
+}
+
+/// The timed floor: `Md5::digest` of the `i`-th key, checked against its precomputed digest.
+fn floor_md5(b: &mut criterion::Bencher<'_>, keys: &[String], expected: &[[u8; 16]]) {
+    let mut i = 0;
+    b.iter(|| {
+        i = (i + 1) % KEYS;
+        let digest: [u8; 16] = Md5::digest(black_box(keys[i].as_bytes())).into();
+        assert!(digest == expected[i]);
+        digest
+    })
+}
+
 fn hash_key(c: &mut Criterion) {
     let mut rng = Rng(1);
     let mut group = c.benchmark_group("hash_key");
     for len in [1usize, 16, 64, 256] {
         let keys = keys(len, &mut rng);
+        let expected = digests(&keys);
         group.throughput(Throughput::Bytes(len as u64));
         group.bench_function(BenchmarkId::new("floor_md5", len), |b| {
-            let mut i = 0;
-            b.iter(|| {
-                i = (i + 1) % KEYS;
-                let digest: [u8; 16] = Md5::digest(black_box(keys[i].as_bytes())).into();
-                assert!(digest.len() == 16);
-                digest
-            })
+            floor_md5(b, &keys, &expected)
         });
         group.bench_function(BenchmarkId::new("from_partition_key", len), |b| {
             let mut i = 0;
             b.iter(|| {
                 i = (i + 1) % KEYS;
-                HashKey::from_partition_key(black_box(&keys[i]))
+                let key = HashKey::from_partition_key(black_box(&keys[i]));
+                assert!(key.get() == u128::from_be_bytes(expected[i]));
+                key
             })
         });
     }
@@ -91,35 +107,29 @@ fn hash_key(c: &mut Criterion) {
 fn shard_for(c: &mut Criterion) {
     let mut rng = Rng(2);
     let keys = keys(16, &mut rng);
+    let expected = digests(&keys);
     let mut group = c.benchmark_group("shard_for");
     group.throughput(Throughput::Elements(1));
-    group.bench_function("floor_md5_16B", |b| {
-        let mut i = 0;
-        b.iter(|| {
-            i = (i + 1) % KEYS;
-            let digest: [u8; 16] = Md5::digest(black_box(keys[i].as_bytes())).into();
-            assert!(digest.len() == 16);
-            digest
-        })
-    });
-    // The fastest MD5 here: the crate's own hashing of the same keys (the `md-5` block
-    // function with the padding done in the crate), without a lookup. What `route_16B` pays on
-    // top of it is the lookup alone.
-    group.bench_function("floor_hash_key_16B", |b| {
-        let mut i = 0;
-        b.iter(|| {
-            i = (i + 1) % KEYS;
-            HashKey::from_partition_key(black_box(&keys[i]))
-        })
-    });
+    group.bench_function("floor_md5_16B", |b| floor_md5(b, &keys, &expected));
     for n in [1usize, 16, 1024, 10_000] {
         let map = uneven_map(n, &mut rng);
+        // Each key's shard, found outside the timed loop by the hash key's range.
+        let homes: Vec<usize> = expected
+            .iter()
+            .map(|d| {
+                let key = HashKey::new(u128::from_be_bytes(*d));
+                map.shards()
+                    .iter()
+                    .position(|s| s.hash_key_range().contains(key))
+                    .expect("the map covers every key")
+            })
+            .collect();
         group.bench_function(BenchmarkId::new("route_16B", n), |b| {
             let mut i = 0;
             b.iter(|| {
                 i = (i + 1) % KEYS;
                 let shard = black_box(&map).shard_for_partition_key(black_box(&keys[i]));
-                assert!(!shard.id().is_empty());
+                assert!(std::ptr::eq(shard, &map.shards()[homes[i]]));
                 shard
             })
         });

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use md5::block_api::compress;
+use md5::{Digest, Md5};
 
 use crate::invalid_input::{Field, InvalidInput, Rule};
 use crate::limits::EXPLICIT_HASH_KEY_MAX_DIGITS;
@@ -40,24 +40,7 @@ impl HashKey {
     /// The hash key Kinesis computes for `partition_key`: MD5 of its UTF-8 bytes, read as an
     /// unsigned big-endian 128-bit integer.
     pub fn from_partition_key(partition_key: &str) -> HashKey {
-        Self::from_key_bytes(partition_key.as_bytes())
-    }
-
-    /// MD5 of `bytes`, read as an unsigned big-endian 128-bit integer.
-    pub(crate) fn from_key_bytes(bytes: &[u8]) -> HashKey {
-        Self::from_md5_words(md5_words(bytes))
-    }
-
-    /// The hash key of an MD5 digest given as its four state words ([`md5_words`]): the digest
-    /// is their little-endian bytes, `A` first, read as one big-endian integer.
-    #[inline]
-    pub(crate) const fn from_md5_words([a, b, c, d]: [u32; 4]) -> HashKey {
-        HashKey(
-            ((a.swap_bytes() as u128) << 96)
-                | ((b.swap_bytes() as u128) << 64)
-                | ((c.swap_bytes() as u128) << 32)
-                | d.swap_bytes() as u128,
-        )
+        HashKey(u128::from_be_bytes(Md5::digest(partition_key).into()))
     }
 
     /// A hash key from its integer value.
@@ -139,44 +122,6 @@ impl TryFrom<String> for HashKey {
     }
 }
 
-/// The MD5 state before any block (RFC 1321, section 3.3): words `A`, `B`, `C`, `D`.
-const MD5_INITIAL_STATE: [u32; 4] = [0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476];
-
-/// The MD5 digest of `bytes` as the four state words `A`, `B`, `C`, `D` after the last block
-/// (RFC 1321); the digest is their little-endian bytes in that order, so the top 32 bits of the
-/// hash key are `A` with its bytes swapped.
-///
-/// The same digest as `Md5::digest`, through the `md-5` crate's block function: the message
-/// padding is done here, in one stack block (two when fewer than 9 bytes are left after the
-/// last whole block), instead of through the streaming buffer. The words come back as the
-/// block function stored them, 4 bytes each, so a caller that reads one word gets it forwarded
-/// from the store; a wider read across several of those stores would wait for them to reach the
-/// cache first, which is what a router reading a whole digest then pays before its first table
-/// lookup.
-#[inline]
-pub(crate) fn md5_words(bytes: &[u8]) -> [u32; 4] {
-    let mut state = MD5_INITIAL_STATE;
-    let (blocks, tail) = bytes.as_chunks::<64>();
-    compress(&mut state, blocks);
-    // The tail (under 64 bytes), the 0x80 marker, zeros, and the message length in bits modulo
-    // 2^64, little-endian, in the last 8 bytes of the final block.
-    let mut last = [[0u8; 64]; 2];
-    let used = if tail.len() < 56 { 1 } else { 2 };
-    let padded = last.as_flattened_mut();
-    if let Some(head) = padded.get_mut(..tail.len()) {
-        head.copy_from_slice(tail);
-    }
-    if let Some(marker) = padded.get_mut(tail.len()) {
-        *marker = 0x80;
-    }
-    let bit_len = (bytes.len() as u64).wrapping_mul(8);
-    if let Some(length) = padded.get_mut(used * 64 - 8..used * 64) {
-        length.copy_from_slice(&bit_len.to_le_bytes());
-    }
-    compress(&mut state, last.get(..used).unwrap_or(&[]));
-    state
-}
-
 /// The pattern and range check of a decimal hash key; the rule broken on failure.
 pub(crate) fn parse_decimal_hash_key(s: &str) -> Result<HashKey, Rule> {
     if !is_canonical_decimal(s, EXPLICIT_HASH_KEY_MAX_DIGITS) {
@@ -207,30 +152,7 @@ mod tests {
     }
 
     #[test]
-    fn md5_words_match_the_digest_api_at_every_padding_length() {
-        use md5::{Digest, Md5};
-        // Every tail length around the one-block / two-block switch (55, 56 and 63 bytes left),
-        // whole blocks, and several blocks before the tail.
-        let data: Vec<u8> = (0..1100u32).map(|i| (i * 131 + 7) as u8).collect();
-        for len in (0..=300).chain([511, 512, 513, 1023, 1024, 1025, 1100]) {
-            let bytes = &data[..len];
-            let digest: [u8; 16] = Md5::digest(bytes).into();
-            let words = md5_words(bytes);
-            let mut from_words = [0u8; 16];
-            for (chunk, word) in from_words.chunks_mut(4).zip(words) {
-                chunk.copy_from_slice(&word.to_le_bytes());
-            }
-            assert_eq!(from_words, digest, "length {len}");
-            assert_eq!(
-                HashKey::from_key_bytes(bytes).get(),
-                u128::from_be_bytes(digest),
-                "length {len}"
-            );
-            assert_eq!(
-                words[0].swap_bytes(),
-                (u128::from_be_bytes(digest) >> 96) as u32
-            );
-        }
+    fn md5_test_vectors() {
         // RFC 1321, appendix A.5.
         assert_eq!(
             HashKey::from_partition_key("").get(),

@@ -112,6 +112,16 @@ impl<'a> PutRecordInput<'a> {
     }
 }
 
+// Routing knows hash keys, not inputs: the input's lookup lives here, beside `hash_key`.
+impl ShardMap {
+    /// The open shard a record lands on: by its explicit hash key if given, else by its
+    /// partition key's hash. `None` on a stream with `AUTO` record distribution, where the
+    /// service picks the shard.
+    pub fn shard_for_input(&self, input: &PutRecordInput<'_>) -> Option<&Shard> {
+        input.hash_key().map(|key| self.shard_for(key))
+    }
+}
+
 impl fmt::Debug for PutRecordInput<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PutRecordInput")
@@ -176,13 +186,7 @@ impl fmt::Debug for PutRecordInputBuilder<'_> {
                 "data",
                 &self.data.as_ref().map(|d| format!("<{} bytes>", d.len())),
             )
-            .field(
-                "explicit_hash_key",
-                &self
-                    .explicit_hash_key
-                    .as_ref()
-                    .map(|k| k.as_ref().map(|k| k.get())),
-            )
+            .field("explicit_hash_key", &self.explicit_hash_key)
             .field(
                 "sequence_number_for_ordering",
                 &self.sequence_number_for_ordering,
@@ -337,14 +341,5 @@ impl<'a> PutRecordInputBuilder<'a> {
             dry_run: self.dry_run,
             distribution: self.distribution,
         })
-    }
-}
-
-impl ShardMap {
-    /// The open shard a record lands on: by its explicit hash key if given, else by its
-    /// partition key's hash. `None` on a stream with `AUTO` record distribution, where the
-    /// service picks the shard.
-    pub fn shard_for_input(&self, input: &PutRecordInput<'_>) -> Option<&Shard> {
-        input.hash_key().map(|key| self.shard_for(key))
     }
 }
