@@ -51,3 +51,8 @@ pub const MAX_EXCERPT_BYTES: usize = 256;
 /// are 36 to 52 characters). A longer one, or one with a character outside visible ASCII, is
 /// dropped.
 pub const MAX_REQUEST_ID_BYTES: usize = 256;
+
+/// Most shards, open and closed, a shard map takes (this crate's bound, generous beside any real
+/// stream: an account's default shard quota is at most 20,000, per the Kinesis developer guide,
+/// "Quotas and limits"). Every way of building a map stops reading at the first shard past it.
+pub const MAX_SHARDS: usize = 100_000;

@@ -230,7 +230,7 @@ fn a_gap_names_both_shards_and_the_missing_keys() {
     );
     assert_eq!(
         err.to_string(),
-        "no open shard covers hash keys 100 to 149, between a and b"
+        "no open shard covers hash keys 100 to 149, between \"a\" and \"b\""
     );
 }
 
@@ -1014,4 +1014,29 @@ mod list_shards {
             let _ = parse_list_shards_response(&http::Response::new(bytes));
         }
     }
+}
+
+#[test]
+fn shard_counts_past_the_bound_are_refused_without_reading_further() {
+    let too_many = ShardMapError::TooManyShards {
+        limit: kinesis_proto::MAX_SHARDS,
+    };
+    assert_eq!(ShardMap::even(u32::MAX).unwrap_err(), too_many);
+    assert_eq!(
+        ShardMap::even(kinesis_proto::MAX_SHARDS as u32 + 1).unwrap_err(),
+        too_many
+    );
+    assert_eq!(
+        ShardMap::even(kinesis_proto::MAX_SHARDS as u32).map(|m| m.len()),
+        Ok(kinesis_proto::MAX_SHARDS)
+    );
+    // An endless list of shards is read only up to the bound.
+    let endless = std::iter::repeat_with(|| Shard::new("x", HashKeyRange::FULL));
+    assert_eq!(ShardMap::new(endless).unwrap_err(), too_many);
+    let mut builder = kinesis_proto::ShardMapBuilder::new();
+    builder.add_shards(std::iter::repeat_with(|| {
+        Shard::new("x", HashKeyRange::FULL)
+    }));
+    assert_eq!(builder.build().unwrap_err(), too_many);
+    assert!(too_many.to_string().contains("100000"));
 }

@@ -6,7 +6,7 @@ use http::Response;
 use serde::Deserialize;
 
 use crate::hash_key::parse_decimal_hash_key;
-use crate::limits::MAX_ERROR_TEXT_BYTES;
+use crate::limits::{MAX_ERROR_TEXT_BYTES, MAX_SHARDS};
 use crate::routing::{HashKeyRange, Shard, ShardMap, ShardMapError};
 use crate::service_error::{
     self as error, MalformedResponse, ServiceError, operation_error_accessors,
@@ -258,13 +258,14 @@ impl ShardMapBuilder {
 
     /// Adds the shards of one page.
     pub fn add_page(&mut self, page: &ListShardsOutput) -> &mut Self {
-        self.shards.extend_from_slice(page.shards());
-        self
+        self.add_shards(page.shards().iter().cloned())
     }
 
-    /// Adds shards.
+    /// Adds shards. Past [`MAX_SHARDS`] in all none is kept, and [`build`](Self::build) says
+    /// [`ShardMapError::TooManyShards`].
     pub fn add_shards(&mut self, shards: impl IntoIterator<Item = Shard>) -> &mut Self {
-        self.shards.extend(shards);
+        let room = (MAX_SHARDS + 1).saturating_sub(self.shards.len());
+        self.shards.extend(shards.into_iter().take(room));
         self
     }
 

@@ -7,6 +7,7 @@ use super::lookup::Lookup;
 use super::range::HashKeyRange;
 use super::shard::Shard;
 use crate::hash_key::HashKey;
+use crate::limits::MAX_SHARDS;
 
 /// Why a set of shards does not make a [`ShardMap`]: the open shards must cover
 /// `[0, 2^128-1]` exactly once.
@@ -16,14 +17,21 @@ pub enum ShardMapError {
     /// No open shard was given (or [`ShardMap::even`] was asked for zero shards).
     #[error("no open shard: a shard map needs at least one")]
     Empty,
+    /// More shards were given (open and closed) than a map takes, [`MAX_SHARDS`]. The shards
+    /// past the limit were not read.
+    #[error("more than {limit} shards: a shard map takes at most {limit}, open and closed")]
+    TooManyShards {
+        /// The limit, [`MAX_SHARDS`].
+        limit: usize,
+    },
     /// Two shards have the same id.
-    #[error("shard id {shard_id} appears more than once")]
+    #[error("shard id {shard_id:?} appears more than once")]
     DuplicateShardId {
         /// The repeated id.
         shard_id: String,
     },
     /// The open shard with the lowest start does not start at hash key 0.
-    #[error("the first open shard {shard_id} starts at {start}, not at 0")]
+    #[error("the first open shard {shard_id:?} starts at {start}, not at 0")]
     DoesNotStartAtZero {
         /// The first open shard.
         shard_id: String,
@@ -32,7 +40,7 @@ pub enum ShardMapError {
     },
     /// The open shard with the highest start does not end at hash key 2^128-1.
     #[error(
-        "the last open shard {shard_id} ends at {end}, not at 340282366920938463463374607431768211455"
+        "the last open shard {shard_id:?} ends at {end}, not at 340282366920938463463374607431768211455"
     )]
     DoesNotEndAtMax {
         /// The last open shard.
@@ -42,7 +50,7 @@ pub enum ShardMapError {
     },
     /// No open shard covers the hash keys between two neighbours.
     #[error(
-        "no open shard covers hash keys {first_missing} to {last_missing}, between {after_shard} and {before_shard}"
+        "no open shard covers hash keys {first_missing} to {last_missing}, between {after_shard:?} and {before_shard:?}"
     )]
     Gap {
         /// The open shard that ends before the gap.
@@ -56,7 +64,7 @@ pub enum ShardMapError {
     },
     /// Two open shards cover the same hash keys.
     #[error(
-        "open shards {first_shard} and {second_shard} both cover hash keys {first_overlapping} to {last_overlapping}"
+        "open shards {first_shard:?} and {second_shard:?} both cover hash keys {first_overlapping} to {last_overlapping}"
     )]
     Overlap {
         /// The open shard that starts first.
@@ -98,7 +106,10 @@ impl ShardMap {
     /// open ones sorted by starting hash key and checked to tile `[0, 2^128-1]` with no gap and
     /// no overlap. Shard ids must be unique among all the shards given.
     pub fn new(shards: impl IntoIterator<Item = Shard>) -> Result<ShardMap, ShardMapError> {
-        let all: Vec<Shard> = shards.into_iter().collect();
+        let all: Vec<Shard> = shards.into_iter().take(MAX_SHARDS + 1).collect();
+        if all.len() > MAX_SHARDS {
+            return Err(ShardMapError::TooManyShards { limit: MAX_SHARDS });
+        }
         let mut seen = HashSet::with_capacity(all.len());
         if let Some(repeated) = all.iter().find(|s| !seen.insert(s.id())) {
             return Err(ShardMapError::DuplicateShardId {
@@ -115,10 +126,14 @@ impl ShardMap {
     /// split evenly. With `h = floor(2^128 / count)`, shard `i` covers `[h*i, h*(i+1) - 1]` and
     /// the last one ends at 2^128-1; ids are `shardId-` and 12 digits (`shardId-000000000000`).
     ///
-    /// `count == 0` is [`ShardMapError::Empty`].
+    /// `count == 0` is [`ShardMapError::Empty`], more than [`MAX_SHARDS`] is
+    /// [`ShardMapError::TooManyShards`].
     pub fn even(count: u32) -> Result<ShardMap, ShardMapError> {
         if count == 0 {
             return Err(ShardMapError::Empty);
+        }
+        if usize::try_from(count).map_or(true, |n| n > MAX_SHARDS) {
+            return Err(ShardMapError::TooManyShards { limit: MAX_SHARDS });
         }
         let id = |i: u128| format!("shardId-{i:012}");
         if count == 1 {
