@@ -104,6 +104,15 @@ fn check_sequence_number(s: &str) -> Result<(), InvalidInput> {
     }
 }
 
+/// Whether a sequence number read from an answer is valid. The API model's pattern is `0|([1-9]\d{0,128})`; leading
+/// zeros are tolerated here, as they change nothing for a caller.
+pub(crate) fn is_valid_sequence_number(number: &[u8]) -> bool {
+    (1..=129).contains(&number.len())
+        && number
+            .iter()
+            .fold(true, |ok, &b| ok & (b.wrapping_sub(b'0') < 10))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -897,6 +897,26 @@ mod list_shards {
         }
     }
 
+    #[test]
+    fn sequence_numbers_of_a_page_follow_their_pattern() {
+        let max = "340282366920938463463374607431768211455";
+        let good = shard_json("s", "0", max);
+        for (bad, member) in [
+            (r#""StartingSequenceNumber":"x1""#, "StartingSequenceNumber"),
+            (r#""StartingSequenceNumber":"""#, "StartingSequenceNumber"),
+            (
+                r#""StartingSequenceNumber":"1","EndingSequenceNumber":"1 2""#,
+                "EndingSequenceNumber",
+            ),
+        ] {
+            let body = good.replace(r#""StartingSequenceNumber":"1""#, bad);
+            let e = parse_list_shards_response(&ok(&body)).unwrap_err();
+            let m = e.malformed().unwrap_or_else(|| panic!("{bad}: {e}"));
+            let reason = format!("Shards[0]: `{member}` does not match 1 to 129 decimal digits");
+            assert_eq!(m.reason(), reason);
+        }
+    }
+
     fn error_response(status: u16, code: &str) -> http::Response<String> {
         http::Response::builder()
             .status(status)

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use crate::hash_key::parse_decimal_hash_key;
 use crate::limits::{MAX_ERROR_TEXT_BYTES, MAX_SHARDS};
 use crate::routing::{HashKeyRange, Shard, ShardMap, ShardMapError};
+use crate::sequence_number::is_valid_sequence_number;
 use crate::service_error::{
     self as error, MalformedResponse, ServiceError, operation_error_accessors,
 };
@@ -216,6 +217,20 @@ fn read_shard(i: usize, s: RawShard<'_>) -> Result<Shard, String> {
     let end = key("EndingHashKey", &s.hash_key_range.ending_hash_key)?;
     let range = HashKeyRange::new(start, end).map_err(|e| format!("shard {id}: {e}"))?;
     let seq = s.sequence_number_range;
+    let ending = seq.ending_sequence_number.as_deref();
+    for (name, number) in [
+        (
+            "StartingSequenceNumber",
+            Some(&*seq.starting_sequence_number),
+        ),
+        ("EndingSequenceNumber", ending),
+    ] {
+        if number.is_some_and(|n| !is_valid_sequence_number(n.as_bytes())) {
+            return Err(format!(
+                "Shards[{i}]: `{name}` does not match 1 to 129 decimal digits"
+            ));
+        }
+    }
     let mut shard =
         Shard::new(s.shard_id, range).with_starting_sequence_number(seq.starting_sequence_number);
     if let Some(p) = s.parent_shard_id {

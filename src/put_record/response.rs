@@ -14,6 +14,7 @@ use serde::{Deserialize, Deserializer};
 
 use super::error::PutRecordError;
 use crate::limits::MAX_ERROR_TEXT_BYTES;
+pub(crate) use crate::sequence_number::is_valid_sequence_number;
 use crate::service_error::{self, MalformedResponse};
 use crate::text::is_name;
 
@@ -317,15 +318,6 @@ fn invalid_member(name: &str, value: &[u8], pattern: &str) -> Cow<'static, str> 
 /// characters, the same as a stream name's.
 pub(crate) fn is_valid_shard_id(id: &[u8]) -> bool {
     is_name(id)
-}
-
-/// The API model's sequence number pattern is `0|([1-9]\d{0,128})`; leading
-/// zeros are tolerated here, as they change nothing for a caller.
-pub(crate) fn is_valid_sequence_number(number: &[u8]) -> bool {
-    (1..=129).contains(&number.len())
-        && number
-            .iter()
-            .fold(true, |ok, &b| ok & (b.wrapping_sub(b'0') < 10))
 }
 
 #[cfg(test)]
