@@ -95,17 +95,18 @@ inside() {
     export KINESIS_PROTO_TEST_THROTTLED_ENDPOINT="http://127.0.0.1:$p2"
     export CARGO_NET_OFFLINE=true
 
-    cargo test --test real_server -- --include-ignored --show-output || status=$?
+    cargo test -p kinesis-proto-interop --test real_server -- --include-ignored --show-output || status=$?
 
-    if ((status == 0)) && [[ -d examples ]]; then
+    if ((status == 0)) && [[ -d examples/http ]]; then
         local ex
         for ex in send_ureq send_hyper; do
-            [[ -f "examples/$ex.rs" ]] || continue
+            [[ -f "examples/http/$ex.rs" ]] || continue
             log "example $ex"
             AWS_ACCESS_KEY_ID=AKIDEXAMPLE \
                 AWS_SECRET_ACCESS_KEY='wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' \
                 AWS_REGION=us-east-1 \
-                cargo run --quiet --example "$ex" -- "$KINESIS_PROTO_TEST_ENDPOINT" \
+                cargo run --quiet -p kinesis-proto-http-examples --example "$ex" -- \
+                "$KINESIS_PROTO_TEST_ENDPOINT" \
                 "kinesis-proto-ci-$ex" || status=$?
         done
     fi
@@ -148,9 +149,9 @@ fi
 bin="$(realpath "$bin")"
 
 log "building test binaries"
-cargo test --no-run --test real_server
-if [[ -d examples ]]; then
-    cargo build --examples
+cargo test --no-run -p kinesis-proto-interop --test real_server
+if [[ -d examples/http ]]; then
+    cargo build -p kinesis-proto-http-examples --examples
 fi
 
 # A PID namespace too, where available: then nothing the run started can

@@ -13,6 +13,7 @@
 //!
 //! The reference is itself checked against two published AWS vectors before it is trusted.
 
+#[path = "../../fixtures/mod.rs"]
 mod fixtures;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
