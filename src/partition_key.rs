@@ -56,41 +56,7 @@ impl<'a> PartitionKey<'a> {
         }
     }
 
-    /// A key not checked yet, marked as one that needs escaping (the safe reading) until
-    /// [`check_in_place`](Self::check_in_place) passes. Only the batch builder makes one, and it
-    /// keeps no entry whose key did not pass.
-    #[inline(always)]
-    pub(crate) fn unchecked(key: Cow<'a, str>) -> Self {
-        PartitionKey { key, plain: false }
-    }
-
-    /// For a key made by [`unchecked`](Self::unchecked): when it is the usual kind, 1 to 256
-    /// bytes long (so within the limit without counting UTF-16 code units) and holding nothing
-    /// JSON escapes, marks it checked and plain and returns its length. Any other key is left
-    /// as it is, for [`check_in_place`](Self::check_in_place).
-    #[inline(always)]
-    pub(crate) fn check_usual(&mut self) -> Option<usize> {
-        let len = self.key.len();
-        if (PARTITION_KEY_MIN_LEN..=PARTITION_KEY_MAX_LEN).contains(&len)
-            && !json::has_special(self.key.as_bytes())
-        {
-            self.plain = true;
-            Some(len)
-        } else {
-            None
-        }
-    }
-
-    /// Checks a key made by [`unchecked`](Self::unchecked), and finds whether it needs
-    /// escaping.
-    pub(crate) fn check_in_place(&mut self) -> Result<(), InvalidInput> {
-        check_partition_key(&self.key)?;
-        self.plain = !json::has_special(self.key.as_bytes());
-        Ok(())
-    }
-
     /// A key that passed [`check_partition_key`].
-    #[inline(always)]
     fn checked(key: Cow<'a, str>) -> Self {
         let plain = !json::has_special(key.as_bytes());
         PartitionKey { key, plain }

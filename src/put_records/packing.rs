@@ -6,8 +6,9 @@
 //! how many records and bytes go to each shard, so a caller pacing its requests can stay under
 //! those rates; optionally it also caps the load one request puts on one shard.
 
+use super::entry::ValidatedEntry;
 use super::input::{
-    BatchSettings, PUT_RECORDS_MAX_ENTRIES, PutRecordsInput, PutRecordsInputBuilder, ValidatedEntry,
+    BatchSettings, PUT_RECORDS_MAX_ENTRIES, PutRecordsInput, PutRecordsInputBuilder,
 };
 use crate::input::RecordDistribution;
 use crate::invalid_input::InvalidInput;
@@ -159,7 +160,7 @@ impl<'a> PutRecordsInputBuilder<'a> {
         shards: &ShardMap,
         options: &PackOptions,
     ) -> Result<Vec<PackedBatch<'a>>, InvalidInput> {
-        let (settings, mut entries) = self.into_parts();
+        let (settings, entries) = self.into_parts();
         let settings = settings?;
         entries.check(&settings)?;
         let route = settings.distribution != RecordDistribution::Auto;

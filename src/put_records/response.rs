@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use http::{HeaderMap, Response, StatusCode};
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
 use super::input::PutRecordsInput;
 use crate::error::{self, MalformedResponse, PutRecordError, RetryClass};
@@ -258,28 +258,38 @@ fn parse(
     })
 }
 
-/// The body's members, borrowed from it unless they hold escapes; `None` is absent or `null`.
+/// The body's members; `None` is absent or `null`.
 #[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
 struct Body<'a> {
-    #[serde(rename = "FailedRecordCount", default)]
+    #[serde(default)]
     failed_record_count: Option<u64>,
-    #[serde(rename = "Records", borrow, default)]
+    #[serde(borrow, default)]
     records: Option<Vec<ResultEntry<'a>>>,
-    #[serde(rename = "EncryptionType", borrow, default)]
+    #[serde(borrow, default, deserialize_with = "nullable_str")]
     encryption_type: Option<Cow<'a, str>>,
 }
 
-/// One `PutRecordsResultEntry`.
+/// One `PutRecordsResultEntry`; `None` is absent or `null`.
 #[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
 struct ResultEntry<'a> {
-    #[serde(rename = "ShardId", borrow, default)]
+    #[serde(borrow, default, deserialize_with = "nullable_str")]
     shard_id: Option<Cow<'a, str>>,
-    #[serde(rename = "SequenceNumber", borrow, default)]
+    #[serde(borrow, default, deserialize_with = "nullable_str")]
     sequence_number: Option<Cow<'a, str>>,
-    #[serde(rename = "ErrorCode", borrow, default)]
+    #[serde(borrow, default, deserialize_with = "nullable_str")]
     error_code: Option<Cow<'a, str>>,
-    #[serde(rename = "ErrorMessage", borrow, default)]
+    #[serde(borrow, default, deserialize_with = "nullable_str")]
     error_message: Option<Cow<'a, str>>,
+}
+
+/// A string or `null`, borrowed from the body unless it holds escapes (serde borrows a bare
+/// `Cow<str>` marked `borrow`, never one inside an `Option`).
+fn nullable_str<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'a, str>>, D::Error> {
+    #[derive(Deserialize)]
+    struct Text<'a>(#[serde(borrow)] Cow<'a, str>);
+    Ok(Option::<Text<'a>>::deserialize(d)?.map(|t| t.0))
 }
 
 /// Reads a 2xx body for a request of `entries` entries; the error is the reason it was
@@ -429,6 +439,16 @@ mod tests {
             let err = parse_ok(1, body).unwrap_err();
             assert!(err.contains(why), "{body}: {err}");
         }
+    }
+
+    #[test]
+    fn plain_members_are_borrowed_and_null_is_absent() {
+        let entry: ResultEntry<'_> =
+            serde_json::from_str(r#"{"ShardId":"s","SequenceNumber":"1","ErrorCode":null}"#)
+                .unwrap();
+        assert!(matches!(entry.shard_id, Some(Cow::Borrowed("s"))));
+        assert!(matches!(entry.sequence_number, Some(Cow::Borrowed("1"))));
+        assert!(entry.error_code.is_none() && entry.error_message.is_none());
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! subsequent PutRecords requests", Kinesis API reference, PutRecords). The caller keeps the
 //! clock: when and how long to back off is its choice (see [`RetryClass`](crate::RetryClass)).
 
-use super::input::{PutRecordsInput, ValidatedEntry};
+use super::entry::ValidatedEntry;
+use super::input::PutRecordsInput;
 use super::response::{EntryResult, PutRecordsOutput};
 
 impl<'a> PutRecordsInput<'a> {
@@ -53,7 +54,7 @@ impl<'a> PutRecordsInput<'a> {
             .filter(|(_, result)| result.is_retryable())
             .map(|(entry, _)| entry.clone())
             .collect();
-        (!entries.is_empty()).then(|| self.with_entries(entries))
+        (!entries.is_empty()).then(|| self.settings.clone().into_input(entries))
     }
 
     /// [`retry_failed`](Self::retry_failed), moving the entries instead of cloning them.
@@ -66,7 +67,7 @@ impl<'a> PutRecordsInput<'a> {
             .filter(|(i, _)| results.get(*i).is_some_and(EntryResult::is_retryable))
             .map(|(_, entry)| entry)
             .collect();
-        (!entries.is_empty()).then(|| template.with_entries(entries))
+        (!entries.is_empty()).then(|| template.settings.into_input(entries))
     }
 }
 
