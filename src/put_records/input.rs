@@ -2,7 +2,6 @@
 //! before a request exists.
 
 use std::borrow::Cow;
-use std::fmt;
 
 use super::entry::{PutRecordsEntry, ValidatedEntry};
 use crate::hash_key::HashKey;
@@ -58,7 +57,7 @@ pub const PUT_RECORDS_LEGACY_MAX_REQUEST_SIZE: usize = 5 * MIB;
 /// assert_eq!(err.to_string(), "records[1].partitionKey: 0 UTF-16 code units, the minimum is 1");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct PutRecordsInput<'a> {
     pub(crate) settings: BatchSettings,
     pub(crate) entries: Vec<ValidatedEntry<'a>>,
@@ -165,16 +164,6 @@ impl<'a> PutRecordsInput<'a> {
     }
 }
 
-impl fmt::Debug for PutRecordsInput<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PutRecordsInput")
-            .field("settings", &self.settings)
-            .field("request_size", &self.request_size)
-            .field("entries", &self.entries)
-            .finish()
-    }
-}
-
 /// Builds a [`PutRecordsInput`]. Stream setters take raw values (`&str`, `String`) or validated
 /// ones ([`StreamName`], [`StreamArn`]); entries are [`PutRecordsEntry`] values, each checked as
 /// it is added. Every rule broken is reported by [`build`](Self::build).
@@ -184,7 +173,7 @@ impl fmt::Debug for PutRecordsInput<'_> {
 /// (`records`), then each entry in order (`partitionKey`, `explicitHashKey`, the record size, as
 /// `PutRecord` does; the error's [`entry_index`](InvalidInput::entry_index) names the entry),
 /// then the request size (`records`).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct PutRecordsInputBuilder<'a> {
     stream_name: Option<Result<StreamName, InvalidInput>>,
     stream_arn: Option<Result<StreamArn, InvalidInput>>,
@@ -209,26 +198,10 @@ impl Default for PutRecordsInputBuilder<'_> {
     }
 }
 
-impl fmt::Debug for PutRecordsInputBuilder<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PutRecordsInputBuilder")
-            .field("stream_name", &self.stream_name)
-            .field("stream_arn", &self.stream_arn)
-            .field("dry_run", &self.dry_run)
-            .field("distribution", &self.distribution)
-            .field("max_record_size", &self.max_record_size)
-            .field("max_request_size", &self.max_request_size)
-            .field("entries_given", &self.entries.given)
-            .field("entries", &self.entries.kept)
-            .field("first_refused", &self.entries.refused)
-            .finish()
-    }
-}
-
 /// The entries given to a builder, each checked as it arrives against the rules no setting
 /// changes; the rules that depend on settings (which may still change) wait for
 /// [`check`](Self::check).
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct AddedEntries<'a> {
     /// The entries that passed, in order: all of them, or those before the first refused.
     pub(crate) kept: Vec<ValidatedEntry<'a>>,
@@ -236,7 +209,7 @@ pub(crate) struct AddedEntries<'a> {
     given: usize,
     /// The first entry refused. Later entries are counted, not checked: no error of theirs can
     /// come first.
-    refused: Option<Refused>,
+    first_refused: Option<Refused>,
     /// The kept entries' record sizes summed.
     request_size: usize,
     /// The kept entries' JSON lengths summed.
@@ -258,7 +231,7 @@ impl<'a> AddedEntries<'a> {
     fn push(&mut self, entry: PutRecordsEntry<'a>) {
         let index = self.given;
         self.given = index.saturating_add(1);
-        if self.refused.is_some() {
+        if self.first_refused.is_some() {
             return;
         }
         let keyless = entry.partition_key.is_none();
@@ -270,7 +243,7 @@ impl<'a> AddedEntries<'a> {
             }
             Err(error) => {
                 let error = Box::new(error);
-                self.refused = Some(Refused {
+                self.first_refused = Some(Refused {
                     index,
                     keyless,
                     error,
@@ -289,7 +262,7 @@ impl<'a> AddedEntries<'a> {
         self.kept.reserve(entries.size_hint().0.min(room));
         for entry in entries {
             self.push(entry);
-            if self.refused.is_some() && self.given > PUT_RECORDS_MAX_ENTRIES {
+            if self.first_refused.is_some() && self.given > PUT_RECORDS_MAX_ENTRIES {
                 return;
             }
         }
@@ -301,7 +274,7 @@ impl<'a> AddedEntries<'a> {
         for entry in &self.kept {
             entry.check_settings(settings.distribution, settings.max_record_size)?;
         }
-        match &self.refused {
+        match &self.first_refused {
             // A missing key comes before an explicit hash key's error in the same entry.
             Some(refused)
                 if refused.keyless && settings.distribution != RecordDistribution::Auto =>

@@ -18,104 +18,98 @@ use crate::response::{self, EncryptionType};
 ///
 /// Owns its text, so it outlives the response it was parsed from.
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct EntryResult {
-    /// Shard id then sequence number, or error code then message, back to back: one
-    /// allocation per result.
-    text: Box<str>,
-    split: usize,
-    outcome: Outcome,
-}
+pub struct EntryResult(Outcome);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Outcome {
-    Success,
+    Success {
+        shard_id: Box<str>,
+        sequence_number: Box<str>,
+    },
     Failure {
+        error_code: Box<str>,
+        error_message: Option<Box<str>>,
         retry_class: RetryClass,
-        has_message: bool,
     },
 }
 
 impl EntryResult {
-    /// A success: the record is stored in `shard_id` under `sequence_number`.
+    /// A success: the entry's record is stored in `shard_id` under `sequence_number`.
     pub fn success(shard_id: &str, sequence_number: &str) -> EntryResult {
-        EntryResult {
-            text: [shard_id, sequence_number].concat().into_boxed_str(),
-            split: shard_id.len(),
-            outcome: Outcome::Success,
-        }
+        EntryResult(Outcome::Success {
+            shard_id: shard_id.into(),
+            sequence_number: sequence_number.into(),
+        })
     }
 
     /// A failure with `error_code` (for example `ProvisionedThroughputExceededException` or
     /// `InternalFailure`) and an optional message; its [`retry_class`](Self::retry_class) comes
     /// from the code.
     pub fn failure(error_code: &str, error_message: Option<&str>) -> EntryResult {
-        EntryResult {
-            text: [error_code, error_message.unwrap_or_default()]
-                .concat()
-                .into_boxed_str(),
-            split: error_code.len(),
-            outcome: Outcome::Failure {
-                retry_class: entry_retry_class(error_code),
-                has_message: error_message.is_some(),
-            },
+        EntryResult(Outcome::Failure {
+            error_code: error_code.into(),
+            error_message: error_message.map(Into::into),
+            retry_class: entry_retry_class(error_code),
+        })
+    }
+
+    /// Whether the entry's record was stored.
+    pub fn is_success(&self) -> bool {
+        matches!(self.0, Outcome::Success { .. })
+    }
+
+    /// The shard that stored the entry's record, e.g. `shardId-000000000001`; `None` for a
+    /// failure.
+    pub fn shard_id(&self) -> Option<&str> {
+        match &self.0 {
+            Outcome::Success { shard_id, .. } => Some(shard_id),
+            Outcome::Failure { .. } => None,
         }
     }
 
-    /// Whether the record was stored.
-    pub fn is_success(&self) -> bool {
-        self.outcome == Outcome::Success
-    }
-
-    fn first(&self) -> &str {
-        self.text.get(..self.split).unwrap_or_default()
-    }
-
-    fn second(&self) -> &str {
-        self.text.get(self.split..).unwrap_or_default()
-    }
-
-    /// The shard that stored the record, e.g. `shardId-000000000001`; `None` for a failure.
-    pub fn shard_id(&self) -> Option<&str> {
-        self.is_success().then(|| self.first())
-    }
-
-    /// The record's sequence number (1 to 129 decimal digits, kept as text); `None` for a
-    /// failure.
+    /// The sequence number of the entry's record (1 to 129 decimal digits, kept as text);
+    /// `None` for a failure.
     pub fn sequence_number(&self) -> Option<&str> {
-        self.is_success().then(|| self.second())
+        match &self.0 {
+            Outcome::Success {
+                sequence_number, ..
+            } => Some(sequence_number),
+            Outcome::Failure { .. } => None,
+        }
     }
 
-    /// The error code of a failure: `ProvisionedThroughputExceededException` or
+    /// The error code of a failed entry: `ProvisionedThroughputExceededException` or
     /// `InternalFailure` per the API reference, or another code as received; `None` for a
     /// success.
     pub fn error_code(&self) -> Option<&str> {
-        (!self.is_success()).then(|| self.first())
-    }
-
-    /// The error message of a failure, e.g. `Rate exceeded for shard shardId-000000000001 in
-    /// stream exampleStreamName under account 111111111111.`; `None` for a success or when the
-    /// service sent none.
-    pub fn error_message(&self) -> Option<&str> {
-        match self.outcome {
-            Outcome::Failure {
-                has_message: true, ..
-            } => Some(self.second()),
-            _ => None,
+        match &self.0 {
+            Outcome::Failure { error_code, .. } => Some(error_code),
+            Outcome::Success { .. } => None,
         }
     }
 
-    /// How a failure may be retried: [`RetryClass::Throttling`] for
+    /// The error message of a failed entry, e.g. `Rate exceeded for shard shardId-000000000001
+    /// in stream exampleStreamName under account 111111111111.`; `None` for a success or when
+    /// the service sent none.
+    pub fn error_message(&self) -> Option<&str> {
+        match &self.0 {
+            Outcome::Failure { error_message, .. } => error_message.as_deref(),
+            Outcome::Success { .. } => None,
+        }
+    }
+
+    /// How a failed entry may be retried: [`RetryClass::Throttling`] for
     /// `ProvisionedThroughputExceededException` (and the other throttling codes the shared
     /// classifier knows), [`RetryClass::Transient`] for `InternalFailure`,
     /// [`RetryClass::None`] for any other code. `None` for a success.
     pub fn retry_class(&self) -> Option<RetryClass> {
-        match self.outcome {
-            Outcome::Success => None,
-            Outcome::Failure { retry_class, .. } => Some(retry_class),
+        match &self.0 {
+            Outcome::Failure { retry_class, .. } => Some(*retry_class),
+            Outcome::Success { .. } => None,
         }
     }
 
-    /// Whether this is a failure worth retrying (throttling or transient).
+    /// Whether this is a failed entry worth retrying (throttling or transient).
     pub fn is_retryable(&self) -> bool {
         self.retry_class().is_some_and(RetryClass::is_retryable)
     }
@@ -123,19 +117,7 @@ impl EntryResult {
 
 impl fmt::Debug for EntryResult {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.outcome {
-            Outcome::Success => f
-                .debug_struct("Success")
-                .field("shard_id", &self.first())
-                .field("sequence_number", &self.second())
-                .finish(),
-            Outcome::Failure { retry_class, .. } => f
-                .debug_struct("Failure")
-                .field("error_code", &self.first())
-                .field("error_message", &self.error_message())
-                .field("retry_class", &retry_class)
-                .finish(),
-        }
+        self.0.fmt(f)
     }
 }
 
