@@ -35,6 +35,7 @@ pub struct PartitionKey<'a> {
 
 impl<'a> PartitionKey<'a> {
     /// Validates a borrowed key, without copying it.
+    #[inline]
     pub fn new(key: &'a str) -> Result<Self, InvalidInput> {
         check_partition_key(key)?;
         Ok(PartitionKey::checked(Cow::Borrowed(key)))
@@ -57,6 +58,7 @@ impl<'a> PartitionKey<'a> {
     }
 
     /// A key that passed [`check_partition_key`].
+    #[inline]
     fn checked(key: Cow<'a, str>) -> Self {
         let plain = !json::has_special(key.as_bytes());
         PartitionKey { key, plain }
@@ -91,6 +93,7 @@ impl<'a> PartitionKey<'a> {
 
     /// Appends the key as a JSON string, quotes included: copied as it is when it was found
     /// plain, escaped otherwise.
+    #[inline]
     pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
         if self.plain {
             json::write_plain_string(out, self.key.as_bytes());

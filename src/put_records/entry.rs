@@ -4,10 +4,11 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::hash_key::HashKey;
+use crate::hash_key::{HashKey, PackedHashKey};
 use crate::input::{RecordDistribution, check_record_size, record_size};
 use crate::invalid_input::{Field, InvalidInput, Rule};
 use crate::json;
+use crate::limits::EXPLICIT_HASH_KEY_MAX_DIGITS;
 use crate::partition_key::PartitionKey;
 
 /// One record of a batch, as the caller gives it: plain public fields, checked by
@@ -102,8 +103,7 @@ impl fmt::Debug for PutRecordsEntry<'_> {
 pub struct ValidatedEntry<'a> {
     pub(crate) data: Cow<'a, [u8]>,
     pub(crate) partition_key: Option<PartitionKey<'a>>,
-    /// The value and its decimal text, which the pattern makes canonical: the body copies it.
-    pub(crate) explicit_hash_key: Option<(HashKey, Cow<'a, str>)>,
+    pub(crate) explicit_hash_key: Option<PackedHashKey>,
     pub(crate) original_index: usize,
 }
 
@@ -112,6 +112,7 @@ impl<'a> ValidatedEntry<'a> {
     /// the partition key, when given, is 1 to 256 UTF-16 code units; the explicit hash key,
     /// when given, matches `0|([1-9]\d{0,38})` and is at most 2^128-1 (Kinesis API reference,
     /// PutRecords, `PutRecordsRequestEntry`). The error names the entry.
+    #[inline]
     pub(crate) fn check(entry: PutRecordsEntry<'a>, index: usize) -> Result<Self, InvalidInput> {
         let checked = |entry: PutRecordsEntry<'a>| -> Result<Self, InvalidInput> {
             let partition_key = match entry.partition_key {
@@ -120,7 +121,7 @@ impl<'a> ValidatedEntry<'a> {
                 None => None,
             };
             let explicit_hash_key = match entry.explicit_hash_key {
-                Some(text) => Some((text.parse::<HashKey>()?, text)),
+                Some(text) => Some(text.parse::<HashKey>()?.into()),
                 None => None,
             };
             Ok(ValidatedEntry {
@@ -168,11 +169,12 @@ impl<'a> ValidatedEntry<'a> {
 
     /// The entry's explicit hash key, if given.
     pub fn explicit_hash_key(&self) -> Option<HashKey> {
-        self.explicit_hash_key.as_ref().map(|(h, _)| *h)
+        self.explicit_hash_key.map(PackedHashKey::get)
     }
 
     /// The size the entry counts for against the record size limit and its share of the
     /// request size limit: data bytes plus partition key UTF-8 bytes.
+    #[inline]
     pub fn record_size(&self) -> usize {
         record_size(&self.data, self.partition_key.as_ref())
     }
@@ -192,11 +194,12 @@ impl<'a> ValidatedEntry<'a> {
 
     /// The length of the entry's object in a request body:
     /// `{"Data":"..","ExplicitHashKey":"..","PartitionKey":".."}`, unset members left out.
+    #[inline]
     pub(crate) fn json_len(&self) -> usize {
         let mut len = b"{\"Data\":}".len() + json::base64_string_len(&self.data);
-        if let Some((_, text)) = &self.explicit_hash_key {
-            // Digits only: no escaping.
-            len += b",\"ExplicitHashKey\":\"\"".len() + text.len();
+        if let Some(h) = self.explicit_hash_key() {
+            let mut digits = [0; EXPLICIT_HASH_KEY_MAX_DIGITS];
+            len += b",\"ExplicitHashKey\":\"\"".len() + h.write_decimal(&mut digits).len();
         }
         if let Some(key) = &self.partition_key {
             len += b",\"PartitionKey\":".len() + key.json_len();
@@ -209,9 +212,7 @@ impl<'a> ValidatedEntry<'a> {
         ValidatedEntry {
             data: Cow::Owned(self.data.into_owned()),
             partition_key: self.partition_key.map(PartitionKey::into_owned),
-            explicit_hash_key: self
-                .explicit_hash_key
-                .map(|(h, text)| (h, Cow::Owned(text.into_owned()))),
+            explicit_hash_key: self.explicit_hash_key,
             original_index: self.original_index,
         }
     }

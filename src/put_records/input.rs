@@ -228,6 +228,7 @@ struct Refused {
 impl<'a> AddedEntries<'a> {
     /// Adds one entry: checked and kept, or, if it is the first to break a rule, remembered as
     /// refused; after a refused entry, only counted.
+    #[inline]
     fn push(&mut self, entry: PutRecordsEntry<'a>) {
         let index = self.given;
         self.given = index.saturating_add(1);

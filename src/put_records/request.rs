@@ -5,6 +5,7 @@ use http::Request;
 use super::input::PutRecordsInput;
 use crate::endpoint::Endpoint;
 use crate::json;
+use crate::limits::EXPLICIT_HASH_KEY_MAX_DIGITS;
 use crate::request::{aws_json_request, stream_tail_len, write_stream_tail};
 
 /// The `x-amz-target` value of `PutRecords`: the service's target prefix `Kinesis_20131202` and
@@ -66,10 +67,10 @@ impl PutRecordsInput<'_> {
             });
             json::write_base64(buf, &entry.data);
             buf.push(b'"');
-            if let Some((_, text)) = &entry.explicit_hash_key {
-                // Digits only: no escaping.
+            if let Some(h) = entry.explicit_hash_key() {
+                let mut digits = [0; EXPLICIT_HASH_KEY_MAX_DIGITS];
                 buf.extend_from_slice(b",\"ExplicitHashKey\":\"");
-                buf.extend_from_slice(text.as_bytes());
+                buf.extend_from_slice(h.write_decimal(&mut digits).as_bytes());
                 buf.push(b'"');
             }
             if let Some(key) = &entry.partition_key {
