@@ -114,24 +114,22 @@ impl<'a> ValidatedEntry<'a> {
     /// PutRecords, `PutRecordsRequestEntry`). The error names the entry.
     #[inline]
     pub(crate) fn check(entry: PutRecordsEntry<'a>, index: usize) -> Result<Self, InvalidInput> {
-        let checked = |entry: PutRecordsEntry<'a>| -> Result<Self, InvalidInput> {
-            let partition_key = match entry.partition_key {
-                Some(Cow::Borrowed(key)) => Some(PartitionKey::new(key)?),
-                Some(Cow::Owned(key)) => Some(PartitionKey::try_from(key)?),
-                None => None,
-            };
-            let explicit_hash_key = match entry.explicit_hash_key {
-                Some(text) => Some(text.parse::<HashKey>()?.into()),
-                None => None,
-            };
-            Ok(ValidatedEntry {
-                data: entry.data,
-                partition_key,
-                explicit_hash_key,
-                original_index: index,
-            })
+        let at = move |e: InvalidInput| e.at_entry(index);
+        let partition_key = match entry.partition_key {
+            Some(Cow::Borrowed(key)) => Some(PartitionKey::new(key).map_err(at)?),
+            Some(Cow::Owned(key)) => Some(PartitionKey::try_from(key).map_err(at)?),
+            None => None,
         };
-        checked(entry).map_err(|e| e.at_entry(index))
+        let explicit_hash_key = match entry.explicit_hash_key {
+            Some(text) => Some(text.parse::<HashKey>().map_err(at)?.into()),
+            None => None,
+        };
+        Ok(ValidatedEntry {
+            data: entry.data,
+            partition_key,
+            explicit_hash_key,
+            original_index: index,
+        })
     }
 
     /// Checks the entry's rules that depend on the batch's settings, in `PutRecord`'s order: a
