@@ -217,25 +217,16 @@ pub fn parse_put_records_response<B: AsRef<[u8]>>(
     input: &PutRecordsInput<'_>,
     response: &Response<B>,
 ) -> Result<PutRecordsOutput, PutRecordsError> {
-    parse(
-        input.len(),
+    let (status, headers, body) = (
         response.status(),
         response.headers(),
         response.body().as_ref(),
-    )
-}
-
-fn parse(
-    entries: usize,
-    status: StatusCode,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<PutRecordsOutput, PutRecordsError> {
+    );
     if !error::is_success(status) {
         let err = error::parse_service_error(status, headers, body);
         return Err(PutRecordError::from_service_error(err));
     }
-    parse_success(entries, headers, body).map_err(|reason| {
+    parse_success(input.len(), headers, body).map_err(|reason| {
         PutRecordError::Malformed(MalformedResponse::new(status, headers, reason, body))
     })
 }

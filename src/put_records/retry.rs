@@ -128,8 +128,9 @@ impl BatchResults {
     pub fn record_round(&mut self, input: &PutRecordsInput<'_>, output: &PutRecordsOutput) {
         for (index, result) in input.original_indices().zip(output.records()) {
             if let Some(slot) = self.results.get_mut(index) {
-                let was_final = slot.as_ref().is_some_and(is_final);
-                let now_final = is_final(result);
+                // Final: a success, or a failure that is not retryable.
+                let was_final = slot.as_ref().is_some_and(|r| !r.is_retryable());
+                let now_final = !result.is_retryable();
                 match (was_final, now_final) {
                     (false, true) => self.pending = self.pending.saturating_sub(1),
                     (true, false) => self.pending = self.pending.saturating_add(1),
@@ -172,8 +173,4 @@ impl BatchResults {
     pub fn into_results(self) -> Vec<Option<EntryResult>> {
         self.results
     }
-}
-
-fn is_final(result: &EntryResult) -> bool {
-    !result.is_retryable()
 }
