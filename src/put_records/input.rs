@@ -258,14 +258,12 @@ impl<'a> AddedEntries<'a> {
     /// Once an entry is refused and more than 500 are counted, nothing more is pulled: neither
     /// `build` (the count comes first) nor `pack` (the refused entry's error) can change.
     fn extend(&mut self, entries: impl IntoIterator<Item = PutRecordsEntry<'a>>) {
-        let entries = entries.into_iter();
+        let mut entries = entries.into_iter();
         let room = PUT_RECORDS_MAX_ENTRIES.saturating_sub(self.kept.len());
         self.kept.reserve(entries.size_hint().0.min(room));
-        for entry in entries {
+        while self.first_refused.is_none() || self.given <= PUT_RECORDS_MAX_ENTRIES {
+            let Some(entry) = entries.next() else { return };
             self.push(entry);
-            if self.first_refused.is_some() && self.given > PUT_RECORDS_MAX_ENTRIES {
-                return;
-            }
         }
     }
 
@@ -599,6 +597,10 @@ mod tests {
             .entries(std::iter::repeat_with(|| {
                 PutRecordsEntry::new(&b"d"[..], "k")
             }))
+            // Past the limit, with an entry refused: nothing more is pulled.
+            .entries(std::iter::from_fn(
+                || -> Option<PutRecordsEntry<'static>> { panic!("pulled") },
+            ))
             .build()
             .unwrap_err();
         assert_eq!(e.to_string(), "records: 501 entries, the limit is 500");
