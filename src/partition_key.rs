@@ -37,8 +37,7 @@ impl<'a> PartitionKey<'a> {
     /// Validates a borrowed key, without copying it.
     #[inline]
     pub fn new(key: &'a str) -> Result<Self, InvalidInput> {
-        check_partition_key(key)?;
-        Ok(PartitionKey::checked(Cow::Borrowed(key)))
+        PartitionKey::from_cow(Cow::Borrowed(key))
     }
 
     /// A partition key from a literal, checked without allocating.
@@ -57,11 +56,12 @@ impl<'a> PartitionKey<'a> {
         }
     }
 
-    /// A key that passed [`check_partition_key`].
+    /// Validates a borrowed or owned key, keeping it as it is.
     #[inline]
-    fn checked(key: Cow<'a, str>) -> Self {
+    pub(crate) fn from_cow(key: Cow<'a, str>) -> Result<Self, InvalidInput> {
+        check_partition_key(&key)?;
         let plain = !json::has_special(key.as_bytes());
-        PartitionKey { key, plain }
+        Ok(PartitionKey { key, plain })
     }
 
     /// The key.
@@ -128,7 +128,7 @@ impl FromStr for PartitionKey<'static> {
     type Err = InvalidInput;
     fn from_str(s: &str) -> Result<Self, InvalidInput> {
         check_partition_key(s)?;
-        Ok(PartitionKey::checked(Cow::Owned(s.to_owned())))
+        PartitionKey::from_cow(Cow::Owned(s.to_owned()))
     }
 }
 
@@ -149,8 +149,7 @@ impl<'a> TryFrom<&'a String> for PartitionKey<'a> {
 impl TryFrom<String> for PartitionKey<'_> {
     type Error = InvalidInput;
     fn try_from(s: String) -> Result<Self, InvalidInput> {
-        check_partition_key(&s)?;
-        Ok(PartitionKey::checked(Cow::Owned(s)))
+        PartitionKey::from_cow(Cow::Owned(s))
     }
 }
 

@@ -116,8 +116,7 @@ impl<'a> ValidatedEntry<'a> {
     pub(crate) fn check(entry: PutRecordsEntry<'a>, index: usize) -> Result<Self, InvalidInput> {
         let at = move |e: InvalidInput| e.at_entry(index);
         let partition_key = match entry.partition_key {
-            Some(Cow::Borrowed(key)) => Some(PartitionKey::new(key).map_err(at)?),
-            Some(Cow::Owned(key)) => Some(PartitionKey::try_from(key).map_err(at)?),
+            Some(key) => Some(PartitionKey::from_cow(key).map_err(at)?),
             None => None,
         };
         let explicit_hash_key = match entry.explicit_hash_key {
