@@ -35,9 +35,9 @@ pub struct PartitionKey<'a> {
 
 impl<'a> PartitionKey<'a> {
     /// Validates a borrowed key, without copying it.
+    #[inline]
     pub fn new(key: &'a str) -> Result<Self, InvalidInput> {
-        check_partition_key(key)?;
-        Ok(PartitionKey::checked(Cow::Borrowed(key)))
+        PartitionKey::from_cow(Cow::Borrowed(key))
     }
 
     /// A partition key from a literal, checked without allocating.
@@ -56,44 +56,12 @@ impl<'a> PartitionKey<'a> {
         }
     }
 
-    /// A key not checked yet, marked as one that needs escaping (the safe reading) until
-    /// [`check_in_place`](Self::check_in_place) passes. Only the batch builder makes one, and it
-    /// keeps no entry whose key did not pass.
-    #[inline(always)]
-    pub(crate) fn unchecked(key: Cow<'a, str>) -> Self {
-        PartitionKey { key, plain: false }
-    }
-
-    /// For a key made by [`unchecked`](Self::unchecked): when it is the usual kind, 1 to 256
-    /// bytes long (so within the limit without counting UTF-16 code units) and holding nothing
-    /// JSON escapes, marks it checked and plain and returns its length. Any other key is left
-    /// as it is, for [`check_in_place`](Self::check_in_place).
-    #[inline(always)]
-    pub(crate) fn check_usual(&mut self) -> Option<usize> {
-        let len = self.key.len();
-        if (PARTITION_KEY_MIN_LEN..=PARTITION_KEY_MAX_LEN).contains(&len)
-            && !crate::wire::escape::has_special(self.key.as_bytes())
-        {
-            self.plain = true;
-            Some(len)
-        } else {
-            None
-        }
-    }
-
-    /// Checks a key made by [`unchecked`](Self::unchecked), and finds whether it needs
-    /// escaping.
-    pub(crate) fn check_in_place(&mut self) -> Result<(), InvalidInput> {
-        check_partition_key(&self.key)?;
-        self.plain = !crate::wire::escape::has_special(self.key.as_bytes());
-        Ok(())
-    }
-
-    /// A key that passed [`check_partition_key`].
-    #[inline(always)]
-    fn checked(key: Cow<'a, str>) -> Self {
+    /// Validates a borrowed or owned key, keeping it as it is.
+    #[inline]
+    pub(crate) fn from_cow(key: Cow<'a, str>) -> Result<Self, InvalidInput> {
+        check_partition_key(&key)?;
         let plain = !crate::wire::escape::has_special(key.as_bytes());
-        PartitionKey { key, plain }
+        Ok(PartitionKey { key, plain })
     }
 
     /// The key.
@@ -117,14 +85,9 @@ impl<'a> PartitionKey<'a> {
         }
     }
 
-    /// The key's bytes when they need no JSON escaping: a body copies them between quotes.
-    #[inline]
-    pub(crate) fn plain_bytes(&self) -> Option<&[u8]> {
-        self.plain.then_some(self.key.as_bytes())
-    }
-
     /// Appends the key as a JSON string, quotes included: copied as it is when it was found
     /// plain, escaped otherwise.
+    #[inline]
     pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
         if self.plain {
             json::write_plain_string(out, self.key.as_bytes());
@@ -159,7 +122,7 @@ impl FromStr for PartitionKey<'static> {
     type Err = InvalidInput;
     fn from_str(s: &str) -> Result<Self, InvalidInput> {
         check_partition_key(s)?;
-        Ok(PartitionKey::checked(Cow::Owned(s.to_owned())))
+        PartitionKey::from_cow(Cow::Owned(s.to_owned()))
     }
 }
 
@@ -180,8 +143,7 @@ impl<'a> TryFrom<&'a String> for PartitionKey<'a> {
 impl TryFrom<String> for PartitionKey<'_> {
     type Error = InvalidInput;
     fn try_from(s: String) -> Result<Self, InvalidInput> {
-        check_partition_key(&s)?;
-        Ok(PartitionKey::checked(Cow::Owned(s)))
+        PartitionKey::from_cow(Cow::Owned(s))
     }
 }
 

@@ -14,7 +14,7 @@ use serde::{Deserialize, Deserializer};
 
 use super::error::PutRecordError;
 use crate::limits::MAX_ERROR_TEXT_BYTES;
-pub(crate) use crate::sequence_number::is_valid_sequence_number;
+use crate::sequence_number::is_valid_sequence_number;
 use crate::service_error::{self, MalformedResponse};
 use crate::text::is_name;
 

@@ -6,8 +6,11 @@
 //! how many records and bytes go to each shard, so a caller pacing its requests can stay under
 //! those rates; optionally it also caps the load one request puts on one shard.
 
+use std::collections::BTreeMap;
+
+use super::entry::ValidatedEntry;
 use super::input::{
-    BatchSettings, PUT_RECORDS_MAX_ENTRIES, PutRecordsInput, PutRecordsInputBuilder, ValidatedEntry,
+    BatchSettings, PUT_RECORDS_MAX_ENTRIES, PutRecordsInput, PutRecordsInputBuilder,
 };
 use crate::invalid_input::InvalidInput;
 use crate::limits::MIB;
@@ -159,7 +162,7 @@ impl<'a> PutRecordsInputBuilder<'a> {
         shards: &ShardMap,
         options: &PackOptions,
     ) -> Result<Vec<PackedBatch<'a>>, InvalidInput> {
-        let (settings, mut entries) = self.into_parts();
+        let (settings, entries) = self.into_parts();
         let settings = settings?;
         entries.check(&settings)?;
         let route = settings.distribution != RecordDistribution::Auto;
@@ -170,22 +173,21 @@ impl<'a> PutRecordsInputBuilder<'a> {
             batches: Vec::new(),
             entries: Vec::new(),
             size: 0,
-            loads: Vec::new(),
-            slot_of_shard: vec![usize::MAX; if route { shards.len() } else { 0 }],
+            loads: BTreeMap::new(),
         };
         for entry in entries.kept {
             let size = entry.record_size();
-            let shard = if route {
-                entry.routing_hash_key().map(|key| shards.shard_index(key))
-            } else {
-                None
-            };
-            let load = shard.and_then(|s| packer.load(s));
-            let shard_full = load.is_some_and(|(records, bytes)| {
-                options.max_shard_records.is_some_and(|cap| records >= cap)
+            let shard = (entry.routing_hash_key())
+                .filter(|_| route)
+                .map(|key| shards.shard_index(key));
+            let load = shard.and_then(|s| packer.loads.get(&s));
+            let shard_full = load.is_some_and(|load| {
+                options
+                    .max_shard_records
+                    .is_some_and(|cap| load.records >= cap)
                     || options
                         .max_shard_bytes
-                        .is_some_and(|cap| bytes.saturating_add(size) > cap)
+                        .is_some_and(|cap| load.bytes.saturating_add(size) > cap)
             });
             if !packer.entries.is_empty()
                 && (packer.entries.len() >= max_entries
@@ -208,42 +210,25 @@ struct Packer<'s, 'a> {
     batches: Vec<PackedBatch<'a>>,
     entries: Vec<ValidatedEntry<'a>>,
     size: usize,
-    loads: Vec<ShardLoad>,
-    /// For each shard, its position in `loads`, or `usize::MAX` when the request has none.
-    slot_of_shard: Vec<usize>,
+    /// The open request's load on each shard it touches, by shard index.
+    loads: BTreeMap<usize, ShardLoad>,
 }
 
 impl<'a> Packer<'_, 'a> {
-    /// The records and bytes the open request puts on shard `shard` so far.
-    fn load(&self, shard: usize) -> Option<(usize, usize)> {
-        let slot = *self.slot_of_shard.get(shard)?;
-        self.loads.get(slot).map(|l| (l.records, l.bytes))
-    }
-
     fn push(&mut self, entry: ValidatedEntry<'a>, size: usize, shard: Option<usize>) {
         self.entries.push(entry);
         self.size = self.size.saturating_add(size);
         let Some(shard) = shard else { return };
-        let Some(slot) = self.slot_of_shard.get_mut(shard) else {
-            return;
-        };
-        if let Some(load) = self.loads.get_mut(*slot) {
-            load.records += 1;
-            load.bytes = load.bytes.saturating_add(size);
-        } else {
-            *slot = self.loads.len();
-            self.loads.push(ShardLoad {
-                shard_index: shard,
-                shard_id: self
-                    .shards
-                    .shards()
-                    .get(shard)
-                    .map(|s| s.id().to_owned())
-                    .unwrap_or_default(),
-                records: 1,
-                bytes: size,
-            });
-        }
+        let load = self.loads.entry(shard).or_insert_with(|| ShardLoad {
+            shard_index: shard,
+            shard_id: (self.shards.shards().get(shard))
+                .map(|s| s.id().to_owned())
+                .unwrap_or_default(),
+            records: 0,
+            bytes: 0,
+        });
+        load.records += 1;
+        load.bytes = load.bytes.saturating_add(size);
     }
 
     /// Closes the open request, if it holds any entry.
@@ -251,18 +236,11 @@ impl<'a> Packer<'_, 'a> {
         if self.entries.is_empty() {
             return;
         }
-        for load in &self.loads {
-            if let Some(slot) = self.slot_of_shard.get_mut(load.shard_index) {
-                *slot = usize::MAX;
-            }
-        }
-        let mut per_shard = std::mem::take(&mut self.loads);
-        per_shard.sort_unstable_by_key(|l| l.shard_index);
         let entries = std::mem::take(&mut self.entries);
         self.size = 0;
         self.batches.push(PackedBatch {
             input: self.settings.clone().into_input(entries),
-            per_shard,
+            per_shard: std::mem::take(&mut self.loads).into_values().collect(),
         });
     }
 }

@@ -2,9 +2,9 @@
 
 use http::Request;
 
-use super::input::{PutRecordsInput, ValidatedEntry};
+use super::input::PutRecordsInput;
 use crate::endpoint::Endpoint;
-use crate::partition_key::PartitionKey;
+use crate::limits::EXPLICIT_HASH_KEY_MAX_DIGITS;
 use crate::wire::aws_json::{stream_tail_len, write_stream_tail};
 use crate::wire::json;
 
@@ -13,9 +13,9 @@ use crate::wire::json;
 pub const PUT_RECORDS_TARGET: &str = "Kinesis_20131202.PutRecords";
 
 impl PutRecordsInput<'_> {
-    /// The exact HTTP request: `POST` to the endpoint's absolute URI, with `content-type`,
-    /// `x-amz-target` ([`PUT_RECORDS_TARGET`]), `content-length` and `host`, and the compact JSON
-    /// body
+    /// The batch's exact HTTP request: `POST` to the endpoint's absolute URI, with
+    /// `content-type`, `x-amz-target` ([`PUT_RECORDS_TARGET`]), `content-length` and `host`, and
+    /// the compact JSON body
     /// `{"Records":[{"Data":..,"ExplicitHashKey":..,"PartitionKey":..},..],"StreamName":..,"StreamARN":..,"DryRun":..}`,
     /// members in the order the official SDKs write them, unset members left out (a keyless entry
     /// on an `AUTO` stream has no `PartitionKey`). Every entry's data is base64-encoded straight
@@ -29,19 +29,19 @@ impl PutRecordsInput<'_> {
         crate::wire::aws_json::request(endpoint, PUT_RECORDS_TARGET, body)
     }
 
-    /// The body's length in bytes, as `content-length` states it.
+    /// The length in bytes of the batch's body, as `content-length` states it.
     pub fn body_len(&self) -> usize {
         // `{"Records":[` and `]}`, and a comma between entries.
         let mut len = b"{\"Records\":[]}".len()
             + self.entries.len().saturating_sub(1)
             + self.entries_json_len;
-        if let Some(name) = &self.stream_name {
+        if let Some(name) = &self.settings.stream_name {
             len += b",\"StreamName\":".len() + json::plain_string_len(name.as_bytes());
         }
-        len + stream_tail_len(self.stream_arn.as_ref(), self.dry_run)
+        len + stream_tail_len(self.settings.stream_arn.as_ref(), self.settings.dry_run)
     }
 
-    /// Writes the body into `buf`, replacing its contents and reusing its capacity: the
+    /// Writes the batch's body into `buf`, replacing its contents and reusing its capacity: the
     /// allocation-free path for hot loops. The other headers are the constants of this crate
     /// ([`AWS_JSON_CONTENT_TYPE`](crate::AWS_JSON_CONTENT_TYPE),
     /// [`X_AMZ_TARGET`](crate::X_AMZ_TARGET) = [`PUT_RECORDS_TARGET`]), the body's length, and
@@ -53,92 +53,40 @@ impl PutRecordsInput<'_> {
     }
 
     /// Appends the body to `buf`, which should have room for [`body_len`](Self::body_len) more
-    /// bytes.
+    /// bytes: each entry as `ValidatedEntry::json_len` counts it.
     fn append_body(&self, buf: &mut Vec<u8>) {
         buf.extend_from_slice(b"{\"Records\":[");
-        let mut entries = self.entries.iter();
-        if let Some(mut entry) = entries.next() {
-            buf.extend_from_slice(b"{\"Data\":\"");
-            loop {
-                let quote_open = append_entry_members(buf, entry);
-                // One entry's end and the next one's start in one piece.
-                // Each branch copies a constant length: a choice of slices compiled to a
-                // variable-length `memcpy` call per entry (rustc 1.95, x86-64).
-                let Some(next) = entries.next() else {
-                    if quote_open {
-                        buf.extend_from_slice(b"\"}]");
-                    } else {
-                        buf.extend_from_slice(b"}]");
-                    }
-                    break;
-                };
-                if quote_open {
-                    buf.extend_from_slice(b"\"},{\"Data\":\"");
-                } else {
-                    buf.extend_from_slice(b"},{\"Data\":\"");
-                }
-                entry = next;
+        for (i, entry) in self.entries.iter().enumerate() {
+            buf.extend_from_slice(if i == 0 {
+                b"{\"Data\":\""
+            } else {
+                b",{\"Data\":\""
+            });
+            json::write_base64(buf, &entry.data);
+            buf.push(b'"');
+            if let Some(h) = entry.explicit_hash_key() {
+                let mut digits = [0; EXPLICIT_HASH_KEY_MAX_DIGITS];
+                buf.extend_from_slice(b",\"ExplicitHashKey\":\"");
+                buf.extend_from_slice(h.write_decimal(&mut digits).as_bytes());
+                buf.push(b'"');
             }
-        } else {
-            buf.push(b']');
+            if let Some(key) = &entry.partition_key {
+                buf.extend_from_slice(b",\"PartitionKey\":");
+                key.write_json(buf);
+            }
+            buf.push(b'}');
         }
-        if let Some(name) = &self.stream_name {
+        buf.push(b']');
+        if let Some(name) = &self.settings.stream_name {
             buf.extend_from_slice(b",\"StreamName\":");
             json::write_plain_string(buf, name.as_bytes());
         }
-        write_stream_tail(buf, self.stream_arn.as_ref(), self.dry_run);
+        write_stream_tail(
+            buf,
+            self.settings.stream_arn.as_ref(),
+            self.settings.dry_run,
+        );
         buf.push(b'}');
-    }
-}
-
-/// The length of one entry's JSON object.
-#[inline]
-pub(super) fn entry_json_len(
-    data: &[u8],
-    partition_key: Option<&PartitionKey<'_>>,
-    explicit_hash_key: Option<&str>,
-) -> usize {
-    // `{"Data":` and `}`.
-    let mut len = b"{\"Data\":}".len() + json::base64_string_len(data);
-    if let Some(text) = explicit_hash_key {
-        // Digits only: no escaping.
-        len += b",\"ExplicitHashKey\":\"\"".len() + text.len();
-    }
-    if let Some(key) = partition_key {
-        len += b",\"PartitionKey\":".len() + key.json_len();
-    }
-    len
-}
-
-/// Appends one entry's members after the opening `{"Data":"`: the data, then `ExplicitHashKey`
-/// and `PartitionKey`, as the SDKs order them. Returns whether the last string's closing quote
-/// is still to be written, which lets the caller write it with what follows: this runs 500
-/// times per request.
-#[inline]
-fn append_entry_members(buf: &mut Vec<u8>, entry: &ValidatedEntry<'_>) -> bool {
-    json::write_base64(buf, &entry.data);
-    if let Some((_, text)) = &entry.explicit_hash_key {
-        // Digits only: no escaping.
-        buf.extend_from_slice(b"\",\"ExplicitHashKey\":\"");
-        buf.extend_from_slice(text.as_bytes());
-    }
-    match &entry.partition_key {
-        Some(key) => match key.plain_bytes() {
-            Some(bytes) => {
-                buf.extend_from_slice(b"\",\"PartitionKey\":\"");
-                // A plain copy: between two base64 encodes, `json::extend_short`'s two
-                // overlapping pieces measured about 1 µs slower per 500 entries than the
-                // `memcpy` call (rustc 1.95, x86-64).
-                buf.extend_from_slice(bytes);
-                true
-            }
-            None => {
-                buf.extend_from_slice(b"\",\"PartitionKey\":");
-                key.write_json(buf);
-                false
-            }
-        },
-        None => true,
     }
 }
 

@@ -5,13 +5,15 @@ use std::borrow::Cow;
 use std::fmt;
 
 use http::{HeaderMap, Response, StatusCode};
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
 use super::input::PutRecordsInput;
+use crate::limits::MAX_ERROR_TEXT_BYTES;
+use crate::put_record::EncryptionType;
 use crate::put_record::PutRecordError;
-use crate::put_record::response::{self, EncryptionType};
-use crate::service_error as error_body;
+use crate::sequence_number::is_valid_sequence_number;
 use crate::service_error::{self as error, MalformedResponse, RetryClass};
+use crate::text::is_name as is_valid_shard_id;
 
 /// The outcome of one entry of a `PutRecords` request: a success with the shard id and sequence
 /// number, or a failure with an error code and, usually, a message (Kinesis API reference,
@@ -19,104 +21,98 @@ use crate::service_error::{self as error, MalformedResponse, RetryClass};
 ///
 /// Owns its text, so it outlives the response it was parsed from.
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct EntryResult {
-    /// Shard id then sequence number, or error code then message, back to back: one
-    /// allocation per result.
-    text: Box<str>,
-    split: usize,
-    outcome: Outcome,
-}
+pub struct EntryResult(Outcome);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Outcome {
-    Success,
+    Success {
+        shard_id: Box<str>,
+        sequence_number: Box<str>,
+    },
     Failure {
+        error_code: Box<str>,
+        error_message: Option<Box<str>>,
         retry_class: RetryClass,
-        has_message: bool,
     },
 }
 
 impl EntryResult {
-    /// A success: the record is stored in `shard_id` under `sequence_number`.
+    /// A success: the entry's record is stored in `shard_id` under `sequence_number`.
     pub fn success(shard_id: &str, sequence_number: &str) -> EntryResult {
-        EntryResult {
-            text: [shard_id, sequence_number].concat().into_boxed_str(),
-            split: shard_id.len(),
-            outcome: Outcome::Success,
-        }
+        EntryResult(Outcome::Success {
+            shard_id: shard_id.into(),
+            sequence_number: sequence_number.into(),
+        })
     }
 
     /// A failure with `error_code` (for example `ProvisionedThroughputExceededException` or
     /// `InternalFailure`) and an optional message; its [`retry_class`](Self::retry_class) comes
     /// from the code.
     pub fn failure(error_code: &str, error_message: Option<&str>) -> EntryResult {
-        EntryResult {
-            text: [error_code, error_message.unwrap_or_default()]
-                .concat()
-                .into_boxed_str(),
-            split: error_code.len(),
-            outcome: Outcome::Failure {
-                retry_class: entry_retry_class(error_code),
-                has_message: error_message.is_some(),
-            },
+        EntryResult(Outcome::Failure {
+            error_code: error_code.into(),
+            error_message: error_message.map(Into::into),
+            retry_class: entry_retry_class(error_code),
+        })
+    }
+
+    /// Whether the entry's record was stored.
+    pub fn is_success(&self) -> bool {
+        matches!(self.0, Outcome::Success { .. })
+    }
+
+    /// The shard that stored the entry's record, e.g. `shardId-000000000001`; `None` for a
+    /// failure.
+    pub fn shard_id(&self) -> Option<&str> {
+        match &self.0 {
+            Outcome::Success { shard_id, .. } => Some(shard_id),
+            Outcome::Failure { .. } => None,
         }
     }
 
-    /// Whether the record was stored.
-    pub fn is_success(&self) -> bool {
-        self.outcome == Outcome::Success
-    }
-
-    fn first(&self) -> &str {
-        self.text.get(..self.split).unwrap_or_default()
-    }
-
-    fn second(&self) -> &str {
-        self.text.get(self.split..).unwrap_or_default()
-    }
-
-    /// The shard that stored the record, e.g. `shardId-000000000001`; `None` for a failure.
-    pub fn shard_id(&self) -> Option<&str> {
-        self.is_success().then(|| self.first())
-    }
-
-    /// The record's sequence number (1 to 129 decimal digits, kept as text); `None` for a
-    /// failure.
+    /// The sequence number of the entry's record (1 to 129 decimal digits, kept as text);
+    /// `None` for a failure.
     pub fn sequence_number(&self) -> Option<&str> {
-        self.is_success().then(|| self.second())
+        match &self.0 {
+            Outcome::Success {
+                sequence_number, ..
+            } => Some(sequence_number),
+            Outcome::Failure { .. } => None,
+        }
     }
 
-    /// The error code of a failure: `ProvisionedThroughputExceededException` or
+    /// The error code of a failed entry: `ProvisionedThroughputExceededException` or
     /// `InternalFailure` per the API reference, or another code as received; `None` for a
     /// success.
     pub fn error_code(&self) -> Option<&str> {
-        (!self.is_success()).then(|| self.first())
-    }
-
-    /// The error message of a failure, e.g. `Rate exceeded for shard shardId-000000000001 in
-    /// stream exampleStreamName under account 111111111111.`; `None` for a success or when the
-    /// service sent none.
-    pub fn error_message(&self) -> Option<&str> {
-        match self.outcome {
-            Outcome::Failure {
-                has_message: true, ..
-            } => Some(self.second()),
-            _ => None,
+        match &self.0 {
+            Outcome::Failure { error_code, .. } => Some(error_code),
+            Outcome::Success { .. } => None,
         }
     }
 
-    /// How a failure may be retried: [`RetryClass::Throttling`] for
+    /// The error message of a failed entry, e.g. `Rate exceeded for shard shardId-000000000001
+    /// in stream exampleStreamName under account 111111111111.`; `None` for a success or when
+    /// the service sent none.
+    pub fn error_message(&self) -> Option<&str> {
+        match &self.0 {
+            Outcome::Failure { error_message, .. } => error_message.as_deref(),
+            Outcome::Success { .. } => None,
+        }
+    }
+
+    /// How a failed entry may be retried: [`RetryClass::Throttling`] for
     /// `ProvisionedThroughputExceededException` (and the other throttling codes the shared
     /// classifier knows), [`RetryClass::Transient`] for `InternalFailure`,
     /// [`RetryClass::None`] for any other code. `None` for a success.
     pub fn retry_class(&self) -> Option<RetryClass> {
-        match self.outcome {
-            Outcome::Success => None,
-            Outcome::Failure { retry_class, .. } => Some(retry_class),
+        match &self.0 {
+            Outcome::Failure { retry_class, .. } => Some(*retry_class),
+            Outcome::Success { .. } => None,
         }
     }
 
-    /// Whether this is a failure worth retrying (throttling or transient).
+    /// Whether this is a failed entry worth retrying (throttling or transient).
     pub fn is_retryable(&self) -> bool {
         self.retry_class().is_some_and(RetryClass::is_retryable)
     }
@@ -124,26 +120,14 @@ impl EntryResult {
 
 impl fmt::Debug for EntryResult {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.outcome {
-            Outcome::Success => f
-                .debug_struct("Success")
-                .field("shard_id", &self.first())
-                .field("sequence_number", &self.second())
-                .finish(),
-            Outcome::Failure { retry_class, .. } => f
-                .debug_struct("Failure")
-                .field("error_code", &self.first())
-                .field("error_message", &self.error_message())
-                .field("retry_class", &retry_class)
-                .finish(),
-        }
+        self.0.fmt(f)
     }
 }
 
 /// The class of an entry's error code, by the shared classifier of whole-request errors. An
 /// entry's failure comes inside a 200 response, so only the code decides.
 fn entry_retry_class(code: &str) -> RetryClass {
-    error_body::retry_class(Some(code), StatusCode::OK)
+    error::retry_class(Some(code), StatusCode::OK)
 }
 
 /// A `PutRecords` response read: one [`EntryResult`] per entry of the request, in request order
@@ -236,51 +220,52 @@ pub fn parse_put_records_response<B: AsRef<[u8]>>(
     input: &PutRecordsInput<'_>,
     response: &Response<B>,
 ) -> Result<PutRecordsOutput, PutRecordsError> {
-    parse(
-        input.len(),
+    let (status, headers, body) = (
         response.status(),
         response.headers(),
         response.body().as_ref(),
-    )
-}
-
-fn parse(
-    entries: usize,
-    status: StatusCode,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<PutRecordsOutput, PutRecordsError> {
+    );
     if !error::is_success(status) {
         let err = error::parse_service_error(status, headers, body);
         return Err(PutRecordError::from_service_error(err));
     }
-    parse_success(entries, headers, body).map_err(|reason| {
+    parse_success(input.len(), headers, body).map_err(|reason| {
         PutRecordError::Malformed(MalformedResponse::new(status, headers, reason, body))
     })
 }
 
-/// The body's members, borrowed from it unless they hold escapes; `None` is absent or `null`.
+/// The body's members; `None` is absent or `null`.
 #[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
 struct Body<'a> {
-    #[serde(rename = "FailedRecordCount", default)]
+    #[serde(default)]
     failed_record_count: Option<u64>,
-    #[serde(rename = "Records", borrow, default)]
+    #[serde(borrow, default)]
     records: Option<Vec<ResultEntry<'a>>>,
-    #[serde(rename = "EncryptionType", borrow, default)]
+    #[serde(borrow, default, deserialize_with = "nullable_str")]
     encryption_type: Option<Cow<'a, str>>,
 }
 
-/// One `PutRecordsResultEntry`.
+/// One `PutRecordsResultEntry`; `None` is absent or `null`.
 #[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
 struct ResultEntry<'a> {
-    #[serde(rename = "ShardId", borrow, default)]
+    #[serde(borrow, default, deserialize_with = "nullable_str")]
     shard_id: Option<Cow<'a, str>>,
-    #[serde(rename = "SequenceNumber", borrow, default)]
+    #[serde(borrow, default, deserialize_with = "nullable_str")]
     sequence_number: Option<Cow<'a, str>>,
-    #[serde(rename = "ErrorCode", borrow, default)]
+    #[serde(borrow, default, deserialize_with = "nullable_str")]
     error_code: Option<Cow<'a, str>>,
-    #[serde(rename = "ErrorMessage", borrow, default)]
+    #[serde(borrow, default, deserialize_with = "nullable_str")]
     error_message: Option<Cow<'a, str>>,
+}
+
+/// A string or `null`, borrowed from the body unless it holds escapes (serde borrows a bare
+/// `Cow<str>` marked `borrow`, never one inside an `Option`).
+fn nullable_str<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'a, str>>, D::Error> {
+    #[derive(Deserialize)]
+    struct Text<'a>(#[serde(borrow)] Cow<'a, str>);
+    Ok(Option::<Text<'a>>::deserialize(d)?.map(|t| t.0))
 }
 
 /// Reads a 2xx body for a request of `entries` entries; the error is the reason it was
@@ -294,7 +279,10 @@ fn parse_success(
         if body.trim_ascii().is_empty() {
             Cow::Borrowed("the body is empty")
         } else {
-            Cow::Owned(format!("invalid JSON: {err}"))
+            Cow::Owned(error::capped_format(
+                format_args!("invalid JSON: {err}"),
+                MAX_ERROR_TEXT_BYTES,
+            ))
         }
     })?;
     let raw = parsed
@@ -348,10 +336,10 @@ fn entry_result(entry: ResultEntry<'_>) -> Result<EntryResult, &'static str> {
             let sequence_number = entry
                 .sequence_number
                 .ok_or("is a success without a `SequenceNumber`")?;
-            if !response::is_valid_shard_id(shard_id.as_bytes()) {
+            if !is_valid_shard_id(shard_id.as_bytes()) {
                 return Err("has a `ShardId` that does not match [a-zA-Z0-9_.-]{1,128}");
             }
-            if !response::is_valid_sequence_number(sequence_number.as_bytes()) {
+            if !is_valid_sequence_number(sequence_number.as_bytes()) {
                 return Err("has a `SequenceNumber` that is not 1 to 129 decimal digits");
             }
             Ok(EntryResult::success(&shard_id, &sequence_number))
@@ -430,6 +418,16 @@ mod tests {
             let err = parse_ok(1, body).unwrap_err();
             assert!(err.contains(why), "{body}: {err}");
         }
+    }
+
+    #[test]
+    fn plain_members_are_borrowed_and_null_is_absent() {
+        let entry: ResultEntry<'_> =
+            serde_json::from_str(r#"{"ShardId":"s","SequenceNumber":"1","ErrorCode":null}"#)
+                .unwrap();
+        assert!(matches!(entry.shard_id, Some(Cow::Borrowed("s"))));
+        assert!(matches!(entry.sequence_number, Some(Cow::Borrowed("1"))));
+        assert!(entry.error_code.is_none() && entry.error_message.is_none());
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! subsequent PutRecords requests", Kinesis API reference, PutRecords). The caller keeps the
 //! clock: when and how long to back off is its choice (see [`RetryClass`](crate::RetryClass)).
 
-use super::input::{PutRecordsInput, ValidatedEntry};
+use super::entry::ValidatedEntry;
+use super::input::PutRecordsInput;
 use super::response::{EntryResult, PutRecordsOutput};
 
 impl<'a> PutRecordsInput<'a> {
@@ -53,7 +54,7 @@ impl<'a> PutRecordsInput<'a> {
             .filter(|(_, result)| result.is_retryable())
             .map(|(entry, _)| entry.clone())
             .collect();
-        (!entries.is_empty()).then(|| self.with_entries(entries))
+        (!entries.is_empty()).then(|| self.settings.clone().into_input(entries))
     }
 
     /// [`retry_failed`](Self::retry_failed), moving the entries instead of cloning them.
@@ -66,7 +67,7 @@ impl<'a> PutRecordsInput<'a> {
             .filter(|(i, _)| results.get(*i).is_some_and(EntryResult::is_retryable))
             .map(|(_, entry)| entry)
             .collect();
-        (!entries.is_empty()).then(|| template.with_entries(entries))
+        (!entries.is_empty()).then(|| template.settings.into_input(entries))
     }
 }
 
@@ -127,8 +128,9 @@ impl BatchResults {
     pub fn record_round(&mut self, input: &PutRecordsInput<'_>, output: &PutRecordsOutput) {
         for (index, result) in input.original_indices().zip(output.records()) {
             if let Some(slot) = self.results.get_mut(index) {
-                let was_final = slot.as_ref().is_some_and(is_final);
-                let now_final = is_final(result);
+                // Final: a success, or a failure that is not retryable.
+                let was_final = slot.as_ref().is_some_and(|r| !r.is_retryable());
+                let now_final = !result.is_retryable();
                 match (was_final, now_final) {
                     (false, true) => self.pending = self.pending.saturating_sub(1),
                     (true, false) => self.pending = self.pending.saturating_add(1),
@@ -171,8 +173,4 @@ impl BatchResults {
     pub fn into_results(self) -> Vec<Option<EntryResult>> {
         self.results
     }
-}
-
-fn is_final(result: &EntryResult) -> bool {
-    !result.is_retryable()
 }
