@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Prints every criterion median of the last `cargo bench` run beside its floor.
 
-Usage: cargo bench [--bench NAME] && python3 benches/ratios.py [target/criterion]
+Usage: cargo bench -p kinesis-proto-benches [--bench NAME] && python3 benches/ratios.py [DIR]
+(DIR defaults to the workspace's target/criterion.)
 
 Within a group, a benchmark whose function name starts with `floor` is a floor; every other
 benchmark is shown with its ratio to each floor of the same parameter, and to each floor of its
@@ -11,7 +12,7 @@ import json
 import os
 import sys
 
-root = sys.argv[1] if len(sys.argv) > 1 else os.path.join("target", "criterion")
+root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "target", "criterion")
 rows = {}  # (group, param) -> {function: median_ns}
 for dirpath, dirnames, filenames in os.walk(root):
     if os.path.basename(dirpath) != "new" or "estimates.json" not in filenames:

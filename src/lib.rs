@@ -1,57 +1,10 @@
-//! A sans-IO protocol core for Amazon Kinesis Data Streams: `PutRecord`, `PutRecords`,
-//! `ListShards`, shard routing and endpoint resolution.
+//! A sans-IO protocol core for Amazon Kinesis Data Streams: `PutRecord`, `PutRecords` and
+//! `ListShards` as exact `http::Request`s and typed answers, shard routing, batching and endpoint
+//! resolution. Deterministic: no IO, no clock, no environment; everything comes in as a parameter.
 //!
-//! This crate never opens a socket, never sleeps, never reads the clock, the environment or a
-//! file, never logs and never spawns. It turns records into the exact `http::Request`s Kinesis
-//! expects (`PutRecord`, `PutRecords`, `ListShards`), tells which shard a partition key lands on,
-//! and turns each `http::Response` into a typed output or a typed error. Time, credentials, the
-//! endpoint, the stream's shard list and its record size limit all come in as parameters, so any
-//! HTTP stack (blocking, async, embedded, a proxy) can carry it, and it can be tested byte for
-//! byte.
+//! The guide below is the README; every example in it is compiled and run as a doctest.
 //!
-//! It does **not** sign requests (use a SigV4 signer such as `aws-sigv4`, signing name
-//! `kinesis`), send them, or manage streams.
-//!
-//! ```
-//! use kinesis_proto::{Endpoint, HashKey, PutRecordInput};
-//!
-//! // 1. Validate: every input rule of the Kinesis API is checked before anything is sent.
-//! let input = PutRecordInput::builder()
-//!     .stream_name("orders")
-//!     .partition_key("customer-42")
-//!     .data(&b"payload"[..])
-//!     .build()?;
-//!
-//! // 2. Build: infallible once the input is valid.
-//! let endpoint = Endpoint::regional("us-east-1")?;
-//! let request = input.to_http_request(&endpoint);
-//! assert_eq!(request.headers()["x-amz-target"], "Kinesis_20131202.PutRecord");
-//! assert_eq!(
-//!     request.body().as_slice(),
-//!     br#"{"StreamName":"orders","Data":"cGF5bG9hZA==","PartitionKey":"customer-42"}"#
-//! );
-//!
-//! // 3. Route: the partition key's MD5, read as an unsigned big-endian u128.
-//! assert_eq!(input.hash_key(), Some(HashKey::from_partition_key("customer-42")));
-//!
-//! // A rule broken is a typed error that names the member and the rule.
-//! let err = PutRecordInput::builder()
-//!     .stream_name("orders")
-//!     .partition_key("k".repeat(257))
-//!     .data(Vec::new())
-//!     .build()
-//!     .unwrap_err();
-//! assert_eq!(err.field(), "partitionKey");
-//! assert_eq!(err.to_string(), "partitionKey: 257 UTF-16 code units, the limit is 256");
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
-//!
-//! # Panics
-//!
-//! No function panics on any input, from a caller or from the network: bad input is an error
-//! value. The only exceptions are the `from_static` constructors, which exist for literals
-//! and are meant to be evaluated in a `const` item, where a bad literal fails compilation.
-
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
 // Validated values every operation shares, and the limits they are checked against.
@@ -119,7 +72,6 @@ pub use list_shards::{
     parse_list_shards_response,
 };
 
-/// The README's examples, compiled and run as doctests.
-#[doc = include_str!("../README.md")]
-#[cfg(doctest)]
-pub struct ReadmeDoctests;
+/// The `http` crate this one builds requests and reads responses with, so that a program needs
+/// no dependency of its own to name `http::Request` and `http::Response`.
+pub use http;

@@ -50,7 +50,7 @@ impl PutRecordInput<'_> {
 
     /// Writes the body into `buf`, replacing its contents and reusing its capacity: the
     /// allocation-free path for hot loops. The other headers are the constants of this crate
-    /// ([`AWS_JSON_CONTENT_TYPE`], [`X_AMZ_TARGET`] = [`PUT_RECORD_TARGET`]), the body's length,
+    /// ([`AWS_JSON_CONTENT_TYPE`](crate::AWS_JSON_CONTENT_TYPE), [`X_AMZ_TARGET`](crate::X_AMZ_TARGET) = [`PUT_RECORD_TARGET`]), the body's length,
     /// and [`Endpoint::host`].
     pub fn write_body(&self, buf: &mut Vec<u8>) {
         buf.clear();

@@ -295,11 +295,15 @@ fn parse_success(headers: &HeaderMap, body: &[u8]) -> Result<PutRecordOutput, Co
             Err(_) => return Err(Cow::Borrowed("member `EncryptionType` is not UTF-8")),
         },
     };
-    // Both members passed patterns that admit ASCII only.
-    let ascii = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    // Both members passed patterns that admit ASCII only, so neither conversion can fail.
+    let text = |bytes: &[u8]| {
+        std::str::from_utf8(bytes)
+            .map(str::to_owned)
+            .unwrap_or_default()
+    };
     Ok(PutRecordOutput {
-        shard_id: ascii(&shard_id),
-        sequence_number: ascii(&sequence_number),
+        shard_id: text(&shard_id),
+        sequence_number: text(&sequence_number),
         encryption_type,
         request_id: service_error::request_id(headers).map(str::to_owned),
     })

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use http::{HeaderMap, HeaderName, StatusCode};
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 
 use super::body;
 use super::display::{OneLine, Quoted, capped};
@@ -32,12 +32,22 @@ pub(crate) fn is_success(status: StatusCode) -> bool {
 /// trimmed here.)
 pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
     let read = |name: &HeaderName| {
-        headers
-            .get(name)
+        header(headers, name)
             .and_then(|value| value.to_str().ok())
             .filter(|value| is_request_id(value))
     };
     read(&REQUEST_ID).or_else(|| read(&REQUEST_ID_FALLBACK))
+}
+
+/// The first value of a header. An answer carries a handful of headers: comparing their names
+/// costs less than hashing the one looked for, which shows in every parsed answer.
+fn header<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Option<&'h HeaderValue> {
+    if headers.len() > 8 {
+        return headers.get(name);
+    }
+    headers
+        .iter()
+        .find_map(|(key, value)| (key == name).then_some(value))
 }
 
 /// Whether `id` can be kept as a request id: 1 to [`MAX_REQUEST_ID_BYTES`] of visible ASCII
@@ -69,8 +79,7 @@ pub(crate) fn parse_service_error(
     headers: &HeaderMap,
     body: &[u8],
 ) -> ServiceError {
-    let header_code = headers
-        .get(&ERROR_TYPE)
+    let header_code = header(headers, &ERROR_TYPE)
         .and_then(|value| value.to_str().ok())
         .and_then(kept_code);
     let fields = body::scan_body(body);
@@ -96,7 +105,7 @@ pub(crate) fn parse_service_error(
 /// An error the service answered with: any response whose status is not
 /// 2xx.
 ///
-/// Operation errors such as [`PutRecordError`] wrap it, one variant per
+/// Operation errors such as [`PutRecordError`](crate::PutRecordError) wrap it, one variant per
 /// error code the operation's API model declares, so this type carries
 /// everything a caller needs to log, retry or report an error whatever its
 /// code.

@@ -15,7 +15,7 @@ pub(crate) const fn is_special(b: u8) -> bool {
 ///
 /// Each word gets the high bit of every special byte set by carry arithmetic on `u64`; a borrow
 /// can set a bit in a later byte than a true match, never an earlier one, so the lowest bit set
-/// is the first special byte. The tail shorter than a word is padded with spaces.
+/// is the first special byte.
 pub(crate) fn first_special(s: &[u8]) -> Option<usize> {
     let (words, tail) = s.as_chunks::<8>();
     for (i, &word) in words.iter().enumerate() {
@@ -24,10 +24,21 @@ pub(crate) fn first_special(s: &[u8]) -> Option<usize> {
             return Some(i * 8 + (bits.trailing_zeros() / 8) as usize);
         }
     }
-    let mut word = [b' '; 8];
-    word.get_mut(..tail.len())?.copy_from_slice(tail);
-    let bits = special_bits(word);
-    (bits != 0).then(|| words.len() * 8 + (bits.trailing_zeros() / 8) as usize)
+    if tail.is_empty() {
+        return None;
+    }
+    // The last eight bytes when there are eight, overlapping bytes already checked, whose bits
+    // are masked off; else the tail padded with spaces.
+    let (at, word, checked) = match s.last_chunk::<8>() {
+        Some(&last) => (s.len() - 8, last, 8 - tail.len()),
+        None => {
+            let mut word = [b' '; 8];
+            word.get_mut(..tail.len())?.copy_from_slice(tail);
+            (0, word, 0)
+        }
+    };
+    let bits = special_bits(word) & (u64::MAX << (8 * checked));
+    (bits != 0).then(|| at + (bits.trailing_zeros() / 8) as usize)
 }
 
 /// Whether `s` holds a [special](is_special) byte.
