@@ -1,12 +1,11 @@
 //! [`PartitionKey`]: a validated partition key, borrowed or owned.
 
 use std::borrow::Cow;
-use std::str::FromStr;
 
 use crate::hash_key::HashKey;
 use crate::invalid_input::{Field, InvalidInput, LengthUnit, Rule};
 use crate::limits::{PARTITION_KEY_MAX_LEN, PARTITION_KEY_MIN_LEN};
-use crate::text::{string_newtype_traits, utf16_len};
+use crate::text::{string_newtype_traits, text_conversions, utf16_len};
 use crate::wire::json;
 
 /// A validated partition key: 1 to 256 UTF-16 code units (`PartitionKey` in the Kinesis API
@@ -64,6 +63,11 @@ impl<'a> PartitionKey<'a> {
         Ok(PartitionKey { key, plain })
     }
 
+    /// Validates an owned key.
+    fn from_string(key: String) -> Result<PartitionKey<'static>, InvalidInput> {
+        PartitionKey::from_cow(Cow::Owned(key))
+    }
+
     /// The key.
     pub fn as_str(&self) -> &str {
         &self.key
@@ -118,40 +122,11 @@ impl<'a> PartitionKey<'a> {
 
 string_newtype_traits!(PartitionKey<'a>);
 
-impl FromStr for PartitionKey<'static> {
-    type Err = InvalidInput;
-    fn from_str(s: &str) -> Result<Self, InvalidInput> {
-        check_partition_key(s)?;
-        PartitionKey::from_cow(Cow::Owned(s.to_owned()))
-    }
-}
-
-impl<'a> TryFrom<&'a str> for PartitionKey<'a> {
-    type Error = InvalidInput;
-    fn try_from(s: &'a str) -> Result<Self, InvalidInput> {
-        PartitionKey::new(s)
-    }
-}
-
-impl<'a> TryFrom<&'a String> for PartitionKey<'a> {
-    type Error = InvalidInput;
-    fn try_from(s: &'a String) -> Result<Self, InvalidInput> {
-        PartitionKey::new(s)
-    }
-}
-
-impl TryFrom<String> for PartitionKey<'_> {
-    type Error = InvalidInput;
-    fn try_from(s: String) -> Result<Self, InvalidInput> {
-        PartitionKey::from_cow(Cow::Owned(s))
-    }
-}
-
-impl<'a> From<&PartitionKey<'a>> for PartitionKey<'a> {
-    fn from(k: &PartitionKey<'a>) -> Self {
-        k.clone()
-    }
-}
+text_conversions!(
+    PartitionKey<'a>,
+    PartitionKey::new,
+    PartitionKey::from_string
+);
 
 /// Whether `key` holds no byte JSON escapes, usable in constants (the runtime check is
 /// `crate::wire::escape::has_special`).

@@ -1,11 +1,10 @@
 //! [`SequenceNumber`]: a validated `SequenceNumberForOrdering`.
 
 use std::borrow::Cow;
-use std::str::FromStr;
 
 use crate::invalid_input::{Field, InvalidInput, Rule};
 use crate::limits::SEQUENCE_NUMBER_MAX_DIGITS;
-use crate::text::string_newtype_traits;
+use crate::text::{string_newtype_traits, text_conversions};
 
 /// The `SequenceNumberForOrdering` pattern of the Kinesis API reference.
 pub(crate) const SEQUENCE_NUMBER_PATTERN: &str = r"0|([1-9]\d{0,128})";
@@ -25,6 +24,12 @@ impl<'a> SequenceNumber<'a> {
         Ok(SequenceNumber(Cow::Borrowed(s)))
     }
 
+    /// Validates an owned sequence number.
+    fn from_string(s: String) -> Result<SequenceNumber<'static>, InvalidInput> {
+        check_sequence_number(&s)?;
+        Ok(SequenceNumber(Cow::Owned(s)))
+    }
+
     /// The decimal text.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -38,41 +43,11 @@ impl<'a> SequenceNumber<'a> {
 
 string_newtype_traits!(SequenceNumber<'a>);
 
-impl FromStr for SequenceNumber<'static> {
-    type Err = InvalidInput;
-    fn from_str(s: &str) -> Result<Self, InvalidInput> {
-        check_sequence_number(s)?;
-        Ok(SequenceNumber(Cow::Owned(s.to_owned())))
-    }
-}
-
-impl<'a> TryFrom<&'a str> for SequenceNumber<'a> {
-    type Error = InvalidInput;
-    fn try_from(s: &'a str) -> Result<Self, InvalidInput> {
-        SequenceNumber::new(s)
-    }
-}
-
-impl<'a> TryFrom<&'a String> for SequenceNumber<'a> {
-    type Error = InvalidInput;
-    fn try_from(s: &'a String) -> Result<Self, InvalidInput> {
-        SequenceNumber::new(s)
-    }
-}
-
-impl TryFrom<String> for SequenceNumber<'_> {
-    type Error = InvalidInput;
-    fn try_from(s: String) -> Result<Self, InvalidInput> {
-        check_sequence_number(&s)?;
-        Ok(SequenceNumber(Cow::Owned(s)))
-    }
-}
-
-impl<'a> From<&SequenceNumber<'a>> for SequenceNumber<'a> {
-    fn from(s: &SequenceNumber<'a>) -> Self {
-        s.clone()
-    }
-}
+text_conversions!(
+    SequenceNumber<'a>,
+    SequenceNumber::new,
+    SequenceNumber::from_string
+);
 
 /// True when `s` fully matches `0|([1-9]\d{0,N-1})`: decimal digits, no sign, no leading zero,
 /// no spaces, at most `max_digits` digits.

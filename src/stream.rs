@@ -1,6 +1,5 @@
 //! [`StreamName`] and [`StreamArn`]: validated stream identifiers, built once and reused.
 
-use std::str::FromStr;
 use std::sync::Arc;
 
 use crate::arn::parse_arn;
@@ -8,7 +7,7 @@ use crate::invalid_input::{Field, InvalidInput, LengthUnit, Rule};
 use crate::limits::{
     STREAM_ARN_MAX_LEN, STREAM_ARN_MIN_LEN, STREAM_NAME_MAX_LEN, STREAM_NAME_MIN_LEN,
 };
-use crate::text::{self, SharedText, string_newtype_traits, utf16_len};
+use crate::text::{self, SharedText, string_newtype_traits, text_conversions, utf16_len};
 
 /// The `StreamName` pattern of the Kinesis API reference.
 pub(crate) const STREAM_NAME_PATTERN: &str = "[a-zA-Z0-9_.-]+";
@@ -60,6 +59,11 @@ impl StreamName {
         StreamName(SharedText::Static(name))
     }
 
+    /// Validates an owned name.
+    fn from_string(name: String) -> Result<Self, InvalidInput> {
+        StreamName::new(&name)
+    }
+
     /// The name.
     pub fn as_str(&self) -> &str {
         self.0.as_str()
@@ -68,39 +72,7 @@ impl StreamName {
 
 string_newtype_traits!(StreamName);
 
-impl FromStr for StreamName {
-    type Err = InvalidInput;
-    fn from_str(s: &str) -> Result<Self, InvalidInput> {
-        StreamName::new(s)
-    }
-}
-
-impl TryFrom<&str> for StreamName {
-    type Error = InvalidInput;
-    fn try_from(s: &str) -> Result<Self, InvalidInput> {
-        StreamName::new(s)
-    }
-}
-
-impl TryFrom<String> for StreamName {
-    type Error = InvalidInput;
-    fn try_from(s: String) -> Result<Self, InvalidInput> {
-        StreamName::new(&s)
-    }
-}
-
-impl TryFrom<&String> for StreamName {
-    type Error = InvalidInput;
-    fn try_from(s: &String) -> Result<Self, InvalidInput> {
-        StreamName::new(s)
-    }
-}
-
-impl From<&StreamName> for StreamName {
-    fn from(s: &StreamName) -> Self {
-        s.clone()
-    }
-}
+text_conversions!(StreamName, StreamName::new, StreamName::from_string);
 
 /// `StreamName`: "Minimum length of 1. Maximum length of 128. Pattern: `[a-zA-Z0-9_.-]+`"
 /// (Kinesis API reference, PutRecord request parameters).
@@ -202,6 +174,12 @@ impl StreamArn {
         StreamArn(SharedText::Static(arn))
     }
 
+    /// Validates an owned ARN, keeping its allocation.
+    fn from_string(arn: String) -> Result<Self, InvalidInput> {
+        check_stream_arn(&arn)?;
+        Ok(StreamArn(SharedText::Shared(Arc::from(arn))))
+    }
+
     /// The ARN.
     pub fn as_str(&self) -> &str {
         self.0.as_str()
@@ -235,40 +213,7 @@ impl StreamArn {
 
 string_newtype_traits!(StreamArn);
 
-impl FromStr for StreamArn {
-    type Err = InvalidInput;
-    fn from_str(s: &str) -> Result<Self, InvalidInput> {
-        StreamArn::new(s)
-    }
-}
-
-impl TryFrom<&str> for StreamArn {
-    type Error = InvalidInput;
-    fn try_from(s: &str) -> Result<Self, InvalidInput> {
-        StreamArn::new(s)
-    }
-}
-
-impl TryFrom<String> for StreamArn {
-    type Error = InvalidInput;
-    fn try_from(s: String) -> Result<Self, InvalidInput> {
-        check_stream_arn(&s)?;
-        Ok(StreamArn(SharedText::Shared(Arc::from(s))))
-    }
-}
-
-impl TryFrom<&String> for StreamArn {
-    type Error = InvalidInput;
-    fn try_from(s: &String) -> Result<Self, InvalidInput> {
-        StreamArn::new(s)
-    }
-}
-
-impl From<&StreamArn> for StreamArn {
-    fn from(s: &StreamArn) -> Self {
-        s.clone()
-    }
-}
+text_conversions!(StreamArn, StreamArn::new, StreamArn::from_string);
 
 const ARN_PREFIX: &[u8] = b"arn:aws";
 const KINESIS_MARKER: &[u8] = b":kinesis:";

@@ -109,6 +109,57 @@ macro_rules! string_newtype_traits {
 
 pub(crate) use string_newtype_traits;
 
+/// Implements the conversions from text of a validated newtype: `FromStr` and `TryFrom` of
+/// `&str`, `&String` and `String` (all failing with the value's `InvalidInput`), and `From` of a
+/// reference (a clone). `$new` checks a `&str`, `$owned` checks a `String` and keeps it.
+macro_rules! text_conversions {
+    ($ty:ident, $new:path, $owned:path) => {
+        impl ::std::str::FromStr for $ty {
+            type Err = $crate::invalid_input::InvalidInput;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $new(s)
+            }
+        }
+        $crate::text::text_conversions!(@common $ty, $ty, $ty, $new, $owned);
+    };
+    ($ty:ident<'a>, $new:path, $owned:path) => {
+        impl ::std::str::FromStr for $ty<'static> {
+            type Err = $crate::invalid_input::InvalidInput;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $owned(s.to_owned())
+            }
+        }
+        $crate::text::text_conversions!(@common $ty<'a>, $ty<'a>, $ty<'_>, $new, $owned);
+    };
+    (@common $ty:ident $(<$lt:lifetime>)?, $borrowed:ty, $any:ty, $new:path, $owned:path) => {
+        impl<$($lt)?> TryFrom<&$($lt)? str> for $borrowed {
+            type Error = $crate::invalid_input::InvalidInput;
+            fn try_from(s: &$($lt)? str) -> Result<Self, Self::Error> {
+                $new(s)
+            }
+        }
+        impl<$($lt)?> TryFrom<&$($lt)? String> for $borrowed {
+            type Error = $crate::invalid_input::InvalidInput;
+            fn try_from(s: &$($lt)? String) -> Result<Self, Self::Error> {
+                $new(s)
+            }
+        }
+        impl TryFrom<String> for $any {
+            type Error = $crate::invalid_input::InvalidInput;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                $owned(s)
+            }
+        }
+        impl<$($lt)?> From<&$borrowed> for $borrowed {
+            fn from(value: &$borrowed) -> Self {
+                value.clone()
+            }
+        }
+    };
+}
+
+pub(crate) use text_conversions;
+
 /// Counts the UTF-16 code units of `s` (a character outside the Basic Multilingual Plane,
 /// encoded in four UTF-8 bytes, counts two). Usable in constants.
 pub(crate) const fn utf16_len(s: &str) -> usize {
