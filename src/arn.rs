@@ -1,6 +1,5 @@
-//! The one reading of an ARN the crate has: the endpoint rules' `aws.parseArn` function (Smithy
-//! rules engine, AWS built-in library), used by [`StreamArn`](crate::StreamArn)'s accessors and by
-//! the endpoint resolver alike.
+//! The crate's one reading of an ARN, for [`StreamArn`](crate::StreamArn) and the endpoint
+//! resolver: the endpoint rules' `aws.parseArn` (Smithy rules engine, AWS built-in library).
 
 /// An ARN split as `aws.parseArn` splits it: `arn:{partition}:{service}:{region}:{accountId}:`
 /// then the resource, whose first element (`resourceId[0]`) is the text before the first `:`

@@ -16,9 +16,8 @@ pub(crate) const EXPLICIT_HASH_KEY_PATTERN: &str = r"0|([1-9]\d{0,38})";
 ///
 /// "Kinesis Data Streams uses MD5 to map partition keys to 128-bit integer values"
 /// (Kinesis API reference, PutRecord); the digest is read as an *unsigned* big-endian integer.
-/// On the wire (`ExplicitHashKey`, `StartingHashKey`, `EndingHashKey`) a hash key is a decimal
-/// string without sign or leading zeros, which is exactly what `Display` writes and `FromStr`
-/// accepts.
+/// On the wire (`ExplicitHashKey`, `StartingHashKey`, `EndingHashKey`) it is a decimal string
+/// without sign or leading zeros, as `Display` writes and `FromStr` reads it.
 ///
 /// ```
 /// use kinesis_proto::HashKey;
@@ -53,8 +52,7 @@ impl HashKey {
         self.0
     }
 
-    /// Writes the decimal form into `buf` and returns it; the buffer holds the longest form,
-    /// 39 digits.
+    /// Writes the decimal form into `buf` (room for the longest, 39 digits) and returns it.
     pub(crate) fn write_decimal(self, buf: &mut [u8; EXPLICIT_HASH_KEY_MAX_DIGITS]) -> &str {
         let mut v = self.0;
         let mut at = buf.len();
@@ -92,8 +90,7 @@ impl fmt::Display for HashKey {
 
 /// Parses the wire form: a full match of `0|([1-9]\d{0,38})` whose value is at most 2^128-1
 /// (`ExplicitHashKey` in the Kinesis API reference; a larger 39-digit value passes the pattern but
-/// the service refuses it with `InvalidArgumentException`). Errors name `explicitHashKey`, the one
-/// member through which a caller supplies a hash key.
+/// the service refuses it with `InvalidArgumentException`). Errors name `explicitHashKey`.
 impl FromStr for HashKey {
     type Err = InvalidInput;
     fn from_str(s: &str) -> Result<Self, InvalidInput> {
@@ -101,26 +98,18 @@ impl FromStr for HashKey {
     }
 }
 
-impl TryFrom<&str> for HashKey {
-    type Error = InvalidInput;
-    fn try_from(s: &str) -> Result<Self, InvalidInput> {
-        s.parse()
-    }
+/// `TryFrom` of each text type, as [`FromStr`].
+macro_rules! try_from_text {
+    ($($text:ty),*) => {$(
+        impl TryFrom<$text> for HashKey {
+            type Error = InvalidInput;
+            fn try_from(s: $text) -> Result<Self, InvalidInput> {
+                s.parse()
+            }
+        }
+    )*};
 }
-
-impl TryFrom<&String> for HashKey {
-    type Error = InvalidInput;
-    fn try_from(s: &String) -> Result<Self, InvalidInput> {
-        s.parse()
-    }
-}
-
-impl TryFrom<String> for HashKey {
-    type Error = InvalidInput;
-    fn try_from(s: String) -> Result<Self, InvalidInput> {
-        s.parse()
-    }
-}
+try_from_text!(&str, &String, String);
 
 /// The pattern and range check of a decimal hash key; the rule broken on failure.
 pub(crate) fn parse_decimal_hash_key(s: &str) -> Result<HashKey, Rule> {

@@ -2,11 +2,9 @@
 
 use std::fmt;
 
-/// A member of a request, named the way the service's validation messages spell it.
-///
-/// The Kinesis service answers a bad request with `ValidationException` and a message such as
-/// `Value '' at 'partitionKey' failed to satisfy constraint: ...`; [`Field::as_str`] gives that
-/// camelCase member name, so a local error and a remote one read alike.
+/// A member of a request, named as the service's `ValidationException` messages spell it
+/// (`Value '' at 'partitionKey' failed to satisfy constraint: ...`), so local and remote errors
+/// read alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Field {
@@ -135,8 +133,7 @@ pub enum Rule {
         /// The maximum record size in force.
         limit: usize,
     },
-    /// A batch request's records, data plus partition keys summed over every entry, exceed the
-    /// request size limit.
+    /// A batch request's data plus partition keys, summed over every entry, exceed its limit.
     RequestTooLarge {
         /// Data bytes plus partition key bytes of every entry.
         size: usize,
@@ -164,10 +161,8 @@ pub enum Rule {
 
 /// An input the service would refuse, found locally before anything is sent.
 ///
-/// [`field`](Self::field) names the member (camelCase, as the service's validation messages
-/// spell it) and [`rule`](Self::rule) says which rule it broke. The `Display` form is one line a
-/// user can act on, for example `partitionKey: 257 UTF-16 code units, the limit is 256`.
-/// Payloads are never included.
+/// [`field`](Self::field) names the member, [`rule`](Self::rule) the rule it broke; `Display` is
+/// one line such as `partitionKey: 257 UTF-16 code units, the limit is 256`, never the payload.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct InvalidInput {
@@ -183,6 +178,27 @@ impl InvalidInput {
             rule,
             entry_index: None,
         }
+    }
+
+    /// `field`'s length rule: `len`, counted in `unit`, must be within `min..=max`.
+    pub(crate) const fn check_length(
+        field: Field,
+        len: usize,
+        (min, max): (usize, usize),
+        unit: LengthUnit,
+    ) -> Result<(), InvalidInput> {
+        if len < min {
+            Err(InvalidInput::new(field, Rule::TooShort { len, min, unit }))
+        } else if len > max {
+            Err(InvalidInput::new(field, Rule::TooLong { len, max, unit }))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// `field` does not fully match `pattern`.
+    pub(crate) const fn pattern(field: Field, pattern: &'static str) -> Self {
+        InvalidInput::new(field, Rule::Pattern { pattern })
     }
 
     /// The member at fault, as the service's validation messages spell it, e.g. `partitionKey`.
@@ -229,9 +245,7 @@ impl fmt::Display for InvalidInput {
                 ),
                 _ => f.write_str("missing; this member is required"),
             },
-            Rule::TooShort { len, min, unit } => {
-                write!(f, "{len} {unit}, the minimum is {min}")
-            }
+            Rule::TooShort { len, min, unit } => write!(f, "{len} {unit}, the minimum is {min}"),
             Rule::TooLong { len, max, unit } => write!(f, "{len} {unit}, the limit is {max}"),
             Rule::Pattern { pattern } => write!(f, "does not fully match the pattern {pattern}"),
             Rule::HashKeyOutOfRange => f.write_str(

@@ -13,9 +13,8 @@ pub const STREAM_ARN_MAX_LEN: usize = 2048;
 
 /// Shortest partition key (`PartitionKey`, "Minimum length of 1").
 pub const PARTITION_KEY_MIN_LEN: usize = 1;
-/// Longest partition key, counted in UTF-16 code units (`PartitionKey`, "Maximum length of 256";
-/// the model says Unicode characters, Java clients count UTF-16 code units, which is the
-/// stricter reading outside the Basic Multilingual Plane).
+/// Longest partition key, in UTF-16 code units as the service counts them (`PartitionKey`,
+/// "Maximum length of 256").
 pub const PARTITION_KEY_MAX_LEN: usize = 256;
 
 /// Most digits in an `ExplicitHashKey` allowed by its pattern `0|([1-9]\d{0,38})`.
@@ -36,8 +35,7 @@ pub const MIN_MAX_RECORD_SIZE: usize = MIB;
 pub const MAX_MAX_RECORD_SIZE: usize = 10 * MIB;
 
 /// Most bytes of an error body this crate reads for its code, message and request id (this
-/// crate's bound, far above any error Kinesis sends): a longer body is read as if cut there, so
-/// decoding its strings never takes more memory than this.
+/// crate's bound, far above any error Kinesis sends): a longer body is read as if cut there.
 pub const MAX_ERROR_BODY_SCAN_BYTES: usize = 64 * 1024;
 
 /// Most bytes of a message or a reason an error keeps from an answer (this crate's bound). A
@@ -48,11 +46,9 @@ pub const MAX_ERROR_TEXT_BYTES: usize = 4 * 1024;
 pub const MAX_EXCERPT_BYTES: usize = 256;
 
 /// Most bytes of a request id an error or an output keeps (this crate's bound; AWS request ids
-/// are 36 to 52 characters). A longer one, or one with a character outside visible ASCII, is
-/// dropped.
+/// are 36 to 52 characters); a longer one, or one not all visible ASCII, is dropped.
 pub const MAX_REQUEST_ID_BYTES: usize = 256;
 
-/// Most shards, open and closed, a shard map takes (this crate's bound, generous beside any real
-/// stream: an account's default shard quota is at most 20,000, per the Kinesis developer guide,
-/// "Quotas and limits"). Every way of building a map stops reading at the first shard past it.
+/// Most shards, open and closed, a shard map takes (this crate's bound; an account's default
+/// shard quota is at most 20,000, Kinesis developer guide, "Quotas and limits").
 pub const MAX_SHARDS: usize = 100_000;

@@ -3,32 +3,26 @@
 use std::borrow::Cow;
 
 use crate::hash_key::HashKey;
-use crate::invalid_input::{Field, InvalidInput, LengthUnit, Rule};
+use crate::invalid_input::{Field, InvalidInput, LengthUnit};
 use crate::limits::{PARTITION_KEY_MAX_LEN, PARTITION_KEY_MIN_LEN};
 use crate::text::{string_newtype_traits, text_conversions, utf16_len};
 use crate::wire::json;
 
 /// A validated partition key: 1 to 256 UTF-16 code units (`PartitionKey` in the Kinesis API
-/// reference: "Minimum length of 1. Maximum length of 256").
-///
-/// The model counts "Unicode characters"; the service's Java validators count UTF-16 code units,
-/// which is the stricter reading for characters outside the Basic Multilingual Plane, so a key
-/// of 129 emoji (258 code units) is refused here as it would be by the service.
-///
-/// A key borrowed from a `&str` is validated without a copy.
+/// reference: "Minimum length of 1. Maximum length of 256"). The model counts "Unicode characters"; the service's Java validators count UTF-16 code units,
+/// so a key of 129 emoji (258 code units) is refused here as by the service. A borrowed key is
+/// validated without a copy.
 ///
 /// ```
 /// use kinesis_proto::PartitionKey;
-/// let key = PartitionKey::new("customer-42")?;
+/// let key = PartitionKey::new("customer-42").unwrap();
 /// assert_eq!(key.hash_key().to_string(), "273230869323448032740578469245923174832");
 /// assert_eq!(PartitionKey::new("").unwrap_err().to_string(), "partitionKey: 0 UTF-16 code units, the minimum is 1");
-/// # Ok::<(), kinesis_proto::InvalidInput>(())
 /// ```
 #[derive(Clone)]
 pub struct PartitionKey<'a> {
     key: Cow<'a, str>,
-    /// Whether the key holds nothing JSON escapes (no quote, backslash or control character),
-    /// found when it was checked: a request body then copies it as it is.
+    /// Whether the key holds nothing JSON escapes (found when it was checked).
     plain: bool,
 }
 
@@ -43,8 +37,7 @@ impl<'a> PartitionKey<'a> {
     ///
     /// # Panics
     ///
-    /// If `key` breaks the rules of [`PartitionKey::new`]. Use it in a `const` item so that the
-    /// check happens at compile time.
+    /// If `key` breaks the rules of [`PartitionKey::new`]; in a `const` item, at compile time.
     pub const fn from_static(key: &'static str) -> PartitionKey<'static> {
         if check_partition_key(key).is_err() {
             panic!("invalid partition key literal: 1 to 256 UTF-16 code units");
@@ -73,12 +66,6 @@ impl<'a> PartitionKey<'a> {
         &self.key
     }
 
-    /// Whether the key needs no JSON escaping.
-    #[cfg(test)]
-    fn is_plain(&self) -> bool {
-        self.plain
-    }
-
     /// The key's length as a JSON string, quotes included.
     #[inline]
     pub(crate) fn json_len(&self) -> usize {
@@ -89,8 +76,7 @@ impl<'a> PartitionKey<'a> {
         }
     }
 
-    /// Appends the key as a JSON string, quotes included: copied as it is when it was found
-    /// plain, escaped otherwise.
+    /// Appends the key as a JSON string, quotes included.
     #[inline]
     pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
         if self.plain {
@@ -143,42 +129,31 @@ const fn is_plain(key: &str) -> bool {
 }
 
 const fn check_partition_key(key: &str) -> Result<(), InvalidInput> {
-    // UTF-16 code units never outnumber UTF-8 bytes, so a short key needs no counting.
+    // A non-empty key has 1 to its byte length of UTF-16 code units: a short one needs no count.
     let len = if key.len() <= PARTITION_KEY_MAX_LEN {
-        if key.is_empty() {
-            0
-        } else {
-            PARTITION_KEY_MIN_LEN
-        }
+        key.len()
     } else {
         utf16_len(key)
     };
-    if len < PARTITION_KEY_MIN_LEN {
-        return Err(InvalidInput::new(
-            Field::PartitionKey,
-            Rule::TooShort {
-                len,
-                min: PARTITION_KEY_MIN_LEN,
-                unit: LengthUnit::Utf16CodeUnits,
-            },
-        ));
-    }
-    if len > PARTITION_KEY_MAX_LEN {
-        return Err(InvalidInput::new(
-            Field::PartitionKey,
-            Rule::TooLong {
-                len,
-                max: PARTITION_KEY_MAX_LEN,
-                unit: LengthUnit::Utf16CodeUnits,
-            },
-        ));
-    }
-    Ok(())
+    InvalidInput::check_length(
+        Field::PartitionKey,
+        len,
+        (PARTITION_KEY_MIN_LEN, PARTITION_KEY_MAX_LEN),
+        LengthUnit::Utf16CodeUnits,
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::invalid_input::Rule;
+
+    impl PartitionKey<'_> {
+        /// Whether the key needs no JSON escaping.
+        fn is_plain(&self) -> bool {
+            self.plain
+        }
+    }
 
     #[test]
     fn keys_know_whether_json_escapes_them() {

@@ -15,10 +15,9 @@ pub enum RecordDistribution {
     /// hash or an explicit hash key, picks the shard.
     #[default]
     UserPartitionKey,
-    /// `AUTO` (on-demand streams only): the service spreads records itself and ignores any
-    /// partition key or explicit hash key. A partition key may be omitted; an explicit hash key
-    /// or a sequence number for ordering is refused locally (the service ignores the first and
-    /// rejects the second with `InvalidArgumentException`). No shard can be predicted.
+    /// `AUTO` (on-demand streams only): the service spreads records itself, so no shard can be
+    /// predicted. A partition key may be omitted; an explicit hash key (which the service ignores)
+    /// or a sequence number for ordering (rejected with `InvalidArgumentException`) is refused.
     Auto,
 }
 

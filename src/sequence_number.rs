@@ -2,18 +2,15 @@
 
 use std::borrow::Cow;
 
-use crate::invalid_input::{Field, InvalidInput, Rule};
+use crate::invalid_input::{Field, InvalidInput};
 use crate::limits::SEQUENCE_NUMBER_MAX_DIGITS;
 use crate::text::{string_newtype_traits, text_conversions};
 
 /// The `SequenceNumberForOrdering` pattern of the Kinesis API reference.
 pub(crate) const SEQUENCE_NUMBER_PATTERN: &str = r"0|([1-9]\d{0,128})";
 
-/// A validated sequence number, as given in `SequenceNumberForOrdering`: a full match of
-/// `0|([1-9]\d{0,128})` (Kinesis API reference), kept as text since real sequence numbers (about
-/// 56 digits) do not fit in any machine integer.
-///
-/// The sequence number a previous `PutRecord` returned is the usual value.
+/// A validated `SequenceNumberForOrdering`, usually one a previous `PutRecord` returned: a full
+/// match of `0|([1-9]\d{0,128})` (Kinesis API reference), kept as text (about 56 digits).
 #[derive(Clone)]
 pub struct SequenceNumber<'a>(Cow<'a, str>);
 
@@ -70,17 +67,15 @@ fn check_sequence_number(s: &str) -> Result<(), InvalidInput> {
     if is_canonical_decimal(s, SEQUENCE_NUMBER_MAX_DIGITS) {
         Ok(())
     } else {
-        Err(InvalidInput::new(
+        Err(InvalidInput::pattern(
             Field::SequenceNumberForOrdering,
-            Rule::Pattern {
-                pattern: SEQUENCE_NUMBER_PATTERN,
-            },
+            SEQUENCE_NUMBER_PATTERN,
         ))
     }
 }
 
-/// Whether a sequence number read from an answer is valid. The API model's pattern is `0|([1-9]\d{0,128})`; leading
-/// zeros are tolerated here, as they change nothing for a caller.
+/// Whether a sequence number read from an answer is valid: the API model's pattern, with leading
+/// zeros tolerated (they change nothing for a caller).
 pub(crate) fn is_valid_sequence_number(number: &[u8]) -> bool {
     (1..=129).contains(&number.len())
         && number

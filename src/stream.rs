@@ -3,30 +3,25 @@
 use std::sync::Arc;
 
 use crate::arn::parse_arn;
-use crate::invalid_input::{Field, InvalidInput, LengthUnit, Rule};
+use crate::invalid_input::{Field, InvalidInput, LengthUnit};
 use crate::limits::{
     STREAM_ARN_MAX_LEN, STREAM_ARN_MIN_LEN, STREAM_NAME_MAX_LEN, STREAM_NAME_MIN_LEN,
 };
-use crate::text::{self, SharedText, string_newtype_traits, text_conversions, utf16_len};
+use crate::text::{self, SharedText, string_newtype_traits, text_conversions};
 
 /// The `StreamName` pattern of the Kinesis API reference.
 pub(crate) const STREAM_NAME_PATTERN: &str = "[a-zA-Z0-9_.-]+";
-/// The `StreamARN` pattern of the Kinesis API reference, applied as a full match with Java
-/// regular-expression semantics.
+/// The `StreamARN` pattern of the Kinesis API reference (a full match, Java semantics).
 pub(crate) const STREAM_ARN_PATTERN: &str = r"arn:aws.*:kinesis:.*:\d{12}:stream/\S+";
 
 /// A validated stream name: 1 to 128 characters, each one of `[a-zA-Z0-9_.-]`
-/// (`StreamName` in the Kinesis API reference).
-///
-/// Cloning never allocates, so one name can be attached to every record.
+/// (`StreamName` in the Kinesis API reference). Cloning never allocates.
 ///
 /// ```
 /// use kinesis_proto::StreamName;
 /// const ORDERS: StreamName = StreamName::from_static("orders");
-/// let parsed: StreamName = "orders".parse()?;
-/// assert_eq!(parsed, ORDERS);
+/// assert_eq!("orders".parse(), Ok(ORDERS));
 /// assert_eq!("bad name".parse::<StreamName>().unwrap_err().field(), "streamName");
-/// # Ok::<(), kinesis_proto::InvalidInput>(())
 /// ```
 #[derive(Clone)]
 pub struct StreamName(SharedText);
@@ -39,10 +34,7 @@ impl StreamName {
 
     /// Validates `name`.
     pub fn new(name: &str) -> Result<Self, InvalidInput> {
-        // The branch-free check first; the rule-by-rule one only to say what is wrong.
-        if !text::is_name(name.as_bytes()) {
-            check_stream_name(name)?;
-        }
+        check_stream_name(name)?;
         Ok(StreamName(SharedText::new(name)))
     }
 
@@ -50,8 +42,7 @@ impl StreamName {
     ///
     /// # Panics
     ///
-    /// If `name` breaks the rules of [`StreamName::new`]. Use it in a `const` item so that
-    /// the check happens at compile time; use [`StreamName::new`] for any runtime value.
+    /// If `name` breaks the rules of [`StreamName::new`]; in a `const` item, at compile time.
     pub const fn from_static(name: &'static str) -> Self {
         if check_stream_name(name).is_err() {
             panic!("invalid stream name literal: 1 to 128 characters of [a-zA-Z0-9_.-]");
@@ -75,40 +66,25 @@ string_newtype_traits!(StreamName);
 text_conversions!(StreamName, StreamName::new, StreamName::from_string);
 
 /// `StreamName`: "Minimum length of 1. Maximum length of 128. Pattern: `[a-zA-Z0-9_.-]+`"
-/// (Kinesis API reference, PutRecord request parameters).
+/// (Kinesis API reference, PutRecord request parameters). The length is counted in characters
+/// first, so 128 emoji are refused on the pattern, not as 512 bytes long.
 const fn check_stream_name(name: &str) -> Result<(), InvalidInput> {
     let b = name.as_bytes();
-    // Every allowed character is ASCII, so bytes and characters agree once the pattern holds;
-    // the length is checked first, in characters (the unit the error reports), so a name of
-    // 128 emoji is refused on its pattern, not as 256 "characters" long.
-    let len = char_count(name);
-    if len < STREAM_NAME_MIN_LEN {
-        return Err(too_short(
-            Field::StreamName,
-            len,
-            STREAM_NAME_MIN_LEN,
-            LengthUnit::Characters,
-        ));
-    }
-    if len > STREAM_NAME_MAX_LEN {
-        return Err(InvalidInput::new(
-            Field::StreamName,
-            Rule::TooLong {
-                len,
-                max: STREAM_NAME_MAX_LEN,
-                unit: LengthUnit::Characters,
-            },
-        ));
+    if let Err(e) = InvalidInput::check_length(
+        Field::StreamName,
+        char_count(name),
+        (STREAM_NAME_MIN_LEN, STREAM_NAME_MAX_LEN),
+        LengthUnit::Characters,
+    ) {
+        return Err(e);
     }
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
         if !(c.is_ascii_alphanumeric() || c == b'_' || c == b'.' || c == b'-') {
-            return Err(InvalidInput::new(
+            return Err(InvalidInput::pattern(
                 Field::StreamName,
-                Rule::Pattern {
-                    pattern: STREAM_NAME_PATTERN,
-                },
+                STREAM_NAME_PATTERN,
             ));
         }
         i += 1;
@@ -116,8 +92,7 @@ const fn check_stream_name(name: &str) -> Result<(), InvalidInput> {
     Ok(())
 }
 
-/// Counts the characters (Unicode scalar values) of `s`: its bytes that are not UTF-8
-/// continuation bytes (`0b10xx_xxxx`).
+/// Counts the characters of `s`: its bytes that are not UTF-8 continuation bytes.
 const fn char_count(s: &str) -> usize {
     let b = s.as_bytes();
     let mut n = 0;
@@ -131,23 +106,16 @@ const fn char_count(s: &str) -> usize {
     n
 }
 
-const fn too_short(field: Field, len: usize, min: usize, unit: LengthUnit) -> InvalidInput {
-    InvalidInput::new(field, Rule::TooShort { len, min, unit })
-}
-
 /// A validated stream ARN: 1 to 2048 UTF-16 code units, fully matching
-/// `arn:aws.*:kinesis:.*:\d{12}:stream/\S+` (`StreamARN` in the Kinesis API reference).
-///
-/// The pattern is applied with the service's Java semantics: `.` is any character but a line
-/// terminator (`\n`, `\r`, U+0085, U+2028, U+2029), `\d` an ASCII digit, and `\S` any character
-/// but ASCII whitespace. Cloning never allocates.
+/// `arn:aws.*:kinesis:.*:\d{12}:stream/\S+` (`StreamARN` in the Kinesis API reference), with the
+/// service's Java semantics: `.` is any character but a line terminator (`\n`, `\r`, U+0085,
+/// U+2028, U+2029), `\d` an ASCII digit, `\S` any but ASCII whitespace. Cloning never allocates.
 ///
 /// ```
 /// use kinesis_proto::StreamArn;
-/// let arn: StreamArn = "arn:aws:kinesis:us-east-1:123456789012:stream/orders".parse()?;
+/// let arn = StreamArn::from_static("arn:aws:kinesis:us-east-1:123456789012:stream/orders");
 /// assert_eq!(arn.account_id(), "123456789012");
 /// assert_eq!(arn.stream_name_part(), "orders");
-/// # Ok::<(), kinesis_proto::InvalidInput>(())
 /// ```
 #[derive(Clone)]
 pub struct StreamArn(SharedText);
@@ -163,8 +131,7 @@ impl StreamArn {
     ///
     /// # Panics
     ///
-    /// If `arn` breaks the rules of [`StreamArn::new`]. Use it in a `const` item so that the
-    /// check happens at compile time; use [`StreamArn::new`] for any runtime value.
+    /// If `arn` breaks the rules of [`StreamArn::new`]; in a `const` item, at compile time.
     pub const fn from_static(arn: &'static str) -> Self {
         if check_stream_arn(arn).is_err() {
             panic!(
@@ -185,25 +152,21 @@ impl StreamArn {
         self.0.as_str()
     }
 
-    // The accessors read the ARN as the ARN format splits it,
-    // `arn:partition:service:region:account-id:resource`, the one reading the endpoint resolver
-    // uses too; the input pattern alone can match one ARN in more than one way.
+    // The accessors split the ARN as the endpoint resolver does (`crate::arn`), as the pattern
+    // alone may match one ARN in more than one way; each is empty when the split fails.
 
-    /// The ARN's partition: the text between `arn:` and the next `:` (for example `aws` or
-    /// `aws-cn`).
+    /// The ARN's partition: the text between `arn:` and the next `:` (e.g. `aws` or `aws-cn`).
     pub fn partition(&self) -> &str {
         parse_arn(self.as_str()).map_or("", |arn| arn.partition)
     }
 
     /// The account id: the ARN's fifth `:`-separated part (12 digits for a well-formed ARN;
-    /// empty when the ARN does not split into six parts with a non-empty partition, service
-    /// and resource).
+    /// empty unless it splits into six parts with a non-empty partition, service and resource).
     pub fn account_id(&self) -> &str {
         parse_arn(self.as_str()).map_or("", |arn| arn.account_id)
     }
 
-    /// The stream name: what follows `stream/` in the resource (the sixth part); empty when the
-    /// resource is not `stream/...`.
+    /// The stream name: what follows `stream/` in the resource (the sixth part), else empty.
     pub fn stream_name_part(&self) -> &str {
         parse_arn(self.as_str())
             .and_then(|arn| arn.resource.strip_prefix("stream/"))
@@ -223,42 +186,23 @@ const ACCOUNT_DIGITS: usize = 12;
 /// `StreamARN`: "Minimum length of 1. Maximum length of 2048. Pattern:
 /// `arn:aws.*:kinesis:.*:\d{12}:stream/\S+`" (Kinesis API reference).
 const fn check_stream_arn(arn: &str) -> Result<(), InvalidInput> {
-    let len = utf16_len(arn);
-    if len < STREAM_ARN_MIN_LEN {
-        return Err(too_short(
-            Field::StreamArn,
-            len,
-            STREAM_ARN_MIN_LEN,
-            LengthUnit::Utf16CodeUnits,
-        ));
-    }
-    if len > STREAM_ARN_MAX_LEN {
-        return Err(InvalidInput::new(
-            Field::StreamArn,
-            Rule::TooLong {
-                len,
-                max: STREAM_ARN_MAX_LEN,
-                unit: LengthUnit::Utf16CodeUnits,
-            },
-        ));
+    if let Err(e) = InvalidInput::check_length(
+        Field::StreamArn,
+        text::utf16_len(arn),
+        (STREAM_ARN_MIN_LEN, STREAM_ARN_MAX_LEN),
+        LengthUnit::Utf16CodeUnits,
+    ) {
+        return Err(e);
     }
     if arn_split(arn.as_bytes()).is_none() {
-        return Err(InvalidInput::new(
-            Field::StreamArn,
-            Rule::Pattern {
-                pattern: STREAM_ARN_PATTERN,
-            },
-        ));
+        return Err(InvalidInput::pattern(Field::StreamArn, STREAM_ARN_PATTERN));
     }
     Ok(())
 }
 
-/// Full match of `arn:aws.*:kinesis:.*:\d{12}:stream/\S+` over UTF-8 bytes, Java semantics.
-///
-/// The text after `arn:aws` must read `P :DDDDDDDDDDDD:stream/ S` where `P` contains
-/// `:kinesis:` and no line terminator (it is `.*:kinesis:.*`) and `S` is non-empty without
-/// ASCII whitespace. Every marker is ASCII, so byte positions are character boundaries.
-/// Returns the byte index of the `:stream/` that makes the match.
+/// Full match of [`STREAM_ARN_PATTERN`] over UTF-8 bytes, as [`StreamArn`] describes: after
+/// `arn:aws`, `P:DDDDDDDDDDDD:stream/S` with `P` holding `:kinesis:` and no line terminator and
+/// `S` non-empty without ASCII whitespace. Returns the byte index of the matching `:stream/`.
 const fn arn_split(b: &[u8]) -> Option<usize> {
     if !bytes_at(b, 0, ARN_PREFIX) {
         return None;
@@ -316,7 +260,7 @@ const fn all_ascii_digits(b: &[u8], start: usize, end: usize) -> bool {
     true
 }
 
-/// Java's `\s` without UNICODE_CHARACTER_CLASS: `[ \t\n\x0B\f\r]`.
+/// No Java `\s` (without UNICODE_CHARACTER_CLASS): `[ \t\n\x0B\f\r]`.
 const fn no_ascii_whitespace(b: &[u8], start: usize, end: usize) -> bool {
     let mut i = start;
     while i < end {
@@ -328,15 +272,14 @@ const fn no_ascii_whitespace(b: &[u8], start: usize, end: usize) -> bool {
     true
 }
 
-/// Java's `.` (without DOTALL or UNIX_LINES) refuses `\n`, `\r`, U+0085, U+2028 and U+2029.
+/// No character Java's `.` (without DOTALL or UNIX_LINES) refuses: `\n`, `\r`, U+0085 (C2 85),
+/// U+2028 and U+2029 (E2 80 A8/A9).
 const fn no_line_terminator(b: &[u8], start: usize, end: usize) -> bool {
     let mut i = start;
     while i < end {
         match b[i] {
             b'\n' | b'\r' => return false,
-            // U+0085 is C2 85 in UTF-8.
             0xC2 if i + 1 < end && b[i + 1] == 0x85 => return false,
-            // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
             0xE2 if i + 2 < end && b[i + 1] == 0x80 && (b[i + 2] == 0xA8 || b[i + 2] == 0xA9) => {
                 return false;
             }
@@ -350,6 +293,7 @@ const fn no_line_terminator(b: &[u8], start: usize, end: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::invalid_input::Rule;
     use proptest::prelude::*;
 
     proptest! {

@@ -2,8 +2,7 @@
 
 use std::sync::Arc;
 
-/// A string that is a `'static` literal or a shared heap string: cloning never allocates, so a
-/// validated stream name can be attached to every record of a hot loop.
+/// A `'static` literal or a shared heap string: cloning never allocates.
 #[derive(Clone)]
 pub(crate) enum SharedText {
     Static(&'static str),
@@ -39,20 +38,20 @@ pub(crate) fn is_name(bytes: &[u8]) -> bool {
 }
 
 /// Whether `c` would break a line or steer a terminal: every control character (C0, DEL, C1),
-/// the Unicode line and paragraph separators, and the bidirectional formatting characters that
-/// reorder what follows them (Unicode Standard Annex #9).
+/// the line and paragraph separators (U+2028, U+2029), and the bidirectional formatting
+/// characters that reorder what follows them (U+202A to U+202E and others; Unicode Standard
+/// Annex #9).
 pub(crate) fn breaks_line(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
-            '\u{2028}' | '\u{2029}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{2066}'..='\u{2069}'
         )
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        || matches!(c, '\u{2028}'..='\u{202E}')
 }
 
 /// Writes `text` with every character that [breaks a line](breaks_line) escaped as Rust escapes
-/// it (`\u{1b}`), and everything else as it is: how a value from a caller or the network is
-/// displayed.
+/// it (`\u{1b}`): how a value from a caller or the network is displayed.
 pub(crate) fn write_escaped(f: &mut std::fmt::Formatter<'_>, text: &str) -> std::fmt::Result {
     let mut rest = text;
     while let Some((at, ch)) = rest.char_indices().find(|&(_, c)| breaks_line(c)) {
@@ -109,9 +108,8 @@ macro_rules! string_newtype_traits {
 
 pub(crate) use string_newtype_traits;
 
-/// Implements the conversions from text of a validated newtype: `FromStr` and `TryFrom` of
-/// `&str`, `&String` and `String` (all failing with the value's `InvalidInput`), and `From` of a
-/// reference (a clone). `$new` checks a `&str`, `$owned` checks a `String` and keeps it.
+/// Implements `FromStr` and `TryFrom` of `&str`, `&String` and `String` for a validated newtype
+/// (`$new` checks a `&str`, `$owned` a `String` it keeps), and `From` of a reference (a clone).
 macro_rules! text_conversions {
     ($ty:ident, $new:path, $owned:path) => {
         impl ::std::str::FromStr for $ty {
@@ -160,8 +158,7 @@ macro_rules! text_conversions {
 
 pub(crate) use text_conversions;
 
-/// Counts the UTF-16 code units of `s` (a character outside the Basic Multilingual Plane,
-/// encoded in four UTF-8 bytes, counts two). Usable in constants.
+/// Counts the UTF-16 code units of `s` (a four-byte UTF-8 character counts two), in constants too.
 pub(crate) const fn utf16_len(s: &str) -> usize {
     let b = s.as_bytes();
     let mut units = 0;

@@ -1,6 +1,6 @@
-//! [`EndpointError`]: why an endpoint could not be made or resolved.
+//! [`EndpointError`].
 
-/// Why an endpoint could not be made.
+/// Why an endpoint could not be made or resolved.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum EndpointError {
@@ -18,8 +18,7 @@ pub enum EndpointError {
         /// The URL as given.
         url: String,
     },
-    /// The custom URL has a query, a fragment or user information, which an endpoint cannot
-    /// carry.
+    /// The custom URL has a query, a fragment or user information.
     #[error(
         "endpoint URL {url:?} must not have a {part}; give scheme, host, optional port and path only"
     )]
@@ -29,15 +28,14 @@ pub enum EndpointError {
         /// `query`, `fragment` or `user information`.
         part: &'static str,
     },
-    /// The region is not a valid DNS host label (letters, digits and `-`, 1 to 63 characters,
-    /// not starting or ending with `-`), so no endpoint host can be made from it.
+    /// The region is not a valid DNS host label (1 to 63 of `[a-zA-Z0-9-]`, no `-` at either
+    /// end), so no endpoint host can be made from it.
     #[error("region {region:?} is not a valid host label (for example us-east-1)")]
     InvalidRegion {
         /// The region as given.
         region: String,
     },
-    /// FIPS was asked for together with a custom endpoint. The rules refuse the combination:
-    /// the custom URL is used as given, so it cannot be turned into a FIPS one.
+    /// FIPS was asked for together with a custom endpoint, which is used as given.
     #[error(
         "FIPS cannot be combined with a custom endpoint; turn FIPS off and give the FIPS endpoint's URL as the custom endpoint, or drop the custom endpoint"
     )]
@@ -74,8 +72,7 @@ pub enum EndpointError {
         "the stream ARN does not split into arn:partition:service:region:account-id:resource with a non-empty partition, service and resource; give it as arn:aws:kinesis:us-east-1:123456789012:stream/name"
     )]
     StreamArnUnparsable,
-    /// The stream ARN's account id (its fifth `:`-separated part) is not a valid host label,
-    /// so no account endpoint can be made from it.
+    /// The stream ARN's account id (its fifth `:`-separated part) is not a valid host label.
     #[error(
         "the stream ARN's account id {account_id:?} is not a valid host label; give the ARN with the stream's 12-digit account id in the fifth part"
     )]
@@ -83,8 +80,7 @@ pub enum EndpointError {
         /// The account id part, as found.
         account_id: String,
     },
-    /// The stream ARN's region (its fourth `:`-separated part) is empty or not a valid host
-    /// label.
+    /// The stream ARN's region (its fourth `:`-separated part) is not a valid host label.
     #[error(
         "the stream ARN's region {region:?} is not a valid host label; give the ARN with the stream's region, for example arn:aws:kinesis:us-east-1:123456789012:stream/name"
     )]
@@ -109,8 +105,7 @@ pub enum EndpointError {
         /// The resource type, as found (may be empty).
         resource_type: String,
     },
-    /// The stream ARN's partition is not the configured region's: an account endpoint is only
-    /// made within one partition.
+    /// The stream ARN's partition is not the configured region's.
     #[error(
         "the stream ARN is in partition {arn_partition} but region {region} is in partition {region_partition}; use a region of {arn_partition}"
     )]

@@ -1,6 +1,4 @@
-//! The AWS partition table, as published in the AWS SDKs' `partitions.json` (version 1.1):
-//! each partition's name, DNS suffixes, FIPS and dual-stack support, region pattern and named
-//! global pseudo-region.
+//! The AWS partition table, as published in the AWS SDKs' `partitions.json` (version 1.1).
 
 /// One AWS partition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,10 +99,8 @@ pub(crate) const PARTITIONS: [Partition; 8] = [
 ];
 
 impl Partition {
-    /// The partition a region belongs to, as the rules' `aws.partition` function finds it: a
-    /// region listed by name (only the global pseudo-regions are not also matched by their
-    /// partition's pattern), then the first partition whose region pattern matches; `aws`
-    /// otherwise.
+    /// The partition of a region, as the rules' `aws.partition` finds it: a global pseudo-region
+    /// by name (the only regions listed that the patterns miss), then by pattern; else `aws`.
     pub(crate) fn of_region(region: &str) -> &'static Partition {
         PARTITIONS
             .iter()

@@ -32,48 +32,34 @@ impl Endpoint {
     /// # Ok::<(), kinesis_proto::EndpointError>(())
     /// ```
     pub fn custom(url: &str) -> Result<Endpoint, EndpointError> {
+        let url_owned = || url.to_owned();
         let forbidden = |part| EndpointError::ForbiddenPart {
-            url: url.to_owned(),
+            url: url_owned(),
             part,
+        };
+        let invalid = |reason: &str| EndpointError::InvalidUrl {
+            url: url_owned(),
+            reason: reason.to_owned(),
         };
         // The `http` URI parser drops a fragment silently; refuse it before parsing.
         if url.contains('#') {
             return Err(forbidden("fragment"));
         }
-        let uri: Uri =
-            url.parse()
-                .map_err(|e: http::uri::InvalidUri| EndpointError::InvalidUrl {
-                    url: url.to_owned(),
-                    reason: e.to_string(),
-                })?;
+        let uri: Uri = url
+            .parse()
+            .map_err(|e: http::uri::InvalidUri| invalid(&e.to_string()))?;
         let scheme = match uri.scheme() {
             Some(s) if *s == Scheme::HTTP || *s == Scheme::HTTPS => s.clone(),
-            Some(_) => {
-                return Err(EndpointError::UnsupportedScheme {
-                    url: url.to_owned(),
-                });
-            }
-            None => {
-                return Err(EndpointError::InvalidUrl {
-                    url: url.to_owned(),
-                    reason: "no scheme; write http:// or https://".to_owned(),
-                });
-            }
+            Some(_) => return Err(EndpointError::UnsupportedScheme { url: url_owned() }),
+            None => return Err(invalid("no scheme; write http:// or https://")),
         };
-        let Some(authority) = uri.authority() else {
-            return Err(EndpointError::InvalidUrl {
-                url: url.to_owned(),
-                reason: "no host".to_owned(),
-            });
-        };
+        let no_host = || invalid("no host");
+        let authority = uri.authority().ok_or_else(no_host)?;
         if authority.as_str().contains('@') {
             return Err(forbidden("user information"));
         }
         if authority.host().is_empty() {
-            return Err(EndpointError::InvalidUrl {
-                url: url.to_owned(),
-                reason: "no host".to_owned(),
-            });
+            return Err(no_host());
         }
         if uri.query().is_some() {
             return Err(forbidden("query"));
@@ -82,12 +68,8 @@ impl Endpoint {
             "" => "/",
             p => p,
         };
-        Self::from_parts(scheme, authority.as_str(), path).ok_or_else(|| {
-            EndpointError::InvalidUrl {
-                url: url.to_owned(),
-                reason: "cannot be rebuilt as a request URI".to_owned(),
-            }
-        })
+        Self::from_parts(scheme, authority.as_str(), path)
+            .ok_or_else(|| invalid("cannot be rebuilt as a request URI"))
     }
 
     pub(super) fn from_parts(scheme: Scheme, authority: &str, path: &str) -> Option<Endpoint> {

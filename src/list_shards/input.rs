@@ -153,9 +153,8 @@ impl ListShardsInput {
         ListShardsInputBuilder::default()
     }
 
-    /// The request for the page after the one that returned `next_token`. Only the token, an
-    /// optional stream ARN and (with [`ListShardsInputBuilder::max_results`] on a builder) a
-    /// page size may go with it: the token already names the stream and the filter.
+    /// The request for the page after the one that returned `next_token`, which names the
+    /// stream and the filter: only a stream ARN (and, on a builder, a page size) may go with it.
     pub fn next_page(
         next_token: impl Into<String>,
         stream_arn: Option<StreamArn>,
@@ -330,7 +329,7 @@ fn length_rule(len: usize, max: usize) -> Option<Rule> {
 }
 
 /// `ShardId`: "Minimum length of 1. Maximum length of 128. Pattern: `[a-zA-Z0-9_.-]+`" (Kinesis
-/// API reference, ListShards); the same check as the shard id of a PutRecord answer.
+/// API reference, ListShards).
 fn check_shard_id(field: Field, id: &str) -> Result<(), InvalidInput> {
     if is_valid_shard_id(id.as_bytes()) {
         return Ok(());

@@ -1,10 +1,5 @@
-//! `ListShards`: the request that fetches a stream's shards, and its pages, turned into a
-//! [`ShardMap`](crate::ShardMap).
-//!
-//! Kinesis API reference, ListShards: the request names the stream (`StreamName` and/or
-//! `StreamARN`) or carries the `NextToken` of a previous page; `MaxResults` is 1 to 10,000;
-//! a `ShardFilter` of type `AT_LATEST` returns only the open shards. The response lists
-//! `Shards` and, when more remain, a `NextToken`.
+//! `ListShards` (Kinesis API reference, ListShards): the request, its pages, and the
+//! [`ShardMap`](crate::ShardMap) built from them.
 
 mod input;
 mod request;

@@ -14,10 +14,9 @@ pub const LIST_SHARDS_TARGET: &str = "Kinesis_20131202.ListShards";
 
 impl ListShardsInput {
     /// The exact HTTP request: `POST` with the four awsJson1_1 headers (`x-amz-target` is
-    /// [`LIST_SHARDS_TARGET`]) and a compact JSON body holding only the members set, in the
-    /// order `StreamName`, `NextToken`, `ExclusiveStartShardId`, `MaxResults`,
-    /// `StreamCreationTimestamp`, `ShardFilter` (`Type`, `ShardId`, `Timestamp`), `StreamARN`.
-    /// Timestamps are epoch seconds, with up to three decimals.
+    /// [`LIST_SHARDS_TARGET`]) and a compact JSON body of the members set, in the order
+    /// `StreamName`, `NextToken`, `ExclusiveStartShardId`, `MaxResults`, `StreamCreationTimestamp`,
+    /// `ShardFilter` (`Type`, `ShardId`, `Timestamp`), `StreamARN`; timestamps in epoch seconds.
     pub fn to_http_request(&self, endpoint: &Endpoint) -> Request<Vec<u8>> {
         aws_json::request(endpoint, LIST_SHARDS_TARGET, self.body())
     }
@@ -76,8 +75,7 @@ impl ListShardsInput {
     }
 }
 
-/// Writes an awsJson timestamp: epoch seconds as a JSON number, with the milliseconds as up to
-/// three decimals when not zero (before 1970 the number is negative).
+/// Writes an awsJson timestamp: epoch seconds, the milliseconds as up to three decimals.
 fn write_epoch_seconds(out: &mut Vec<u8>, t: SystemTime) {
     let (negative, d) = match t.duration_since(UNIX_EPOCH) {
         Ok(d) => (false, d),

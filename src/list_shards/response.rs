@@ -114,8 +114,7 @@ impl ListShardsError {
 }
 
 // The wire shapes of the Kinesis API reference, ListShards, "Response Syntax". The hash keys,
-// parsed and dropped, are borrowed where no escape forces a copy; absent and `null` optional
-// members read as `None`.
+// parsed and dropped, are borrowed where no escape forces a copy.
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -152,9 +151,8 @@ struct RawSequenceRange {
     ending_sequence_number: Option<String>,
 }
 
-/// Parses a `ListShards` response: a 2xx answer becomes a [`ListShardsOutput`]; any other
-/// status goes through the crate's error core into a [`ListShardsError`]. Closed shards are
-/// kept (a shard with an `EndingSequenceNumber` is closed); [`ShardMap`] drops them.
+/// Parses a `ListShards` response: a 2xx answer becomes a [`ListShardsOutput`] (closed shards
+/// kept; [`ShardMap`] drops them).
 ///
 /// # Errors
 ///
@@ -194,10 +192,8 @@ fn parse_success(body: &[u8]) -> Result<(Vec<Shard>, Option<String>), String> {
     Ok((shards, raw.next_token))
 }
 
-/// The `i`-th shard of a page, checked: its shard ids (`ShardId`, `ParentShardId` and
-/// `AdjacentParentShardId`: "Minimum length of 1. Maximum length of 128. Pattern:
-/// `[a-zA-Z0-9_.-]+`", the rule PutRecord's answer is held to), its hash keys (decimals in
-/// `[0, 2^128-1]`) and its range (start not after end).
+/// The `i`-th shard of a page, checked: shard ids ("Minimum length of 1. Maximum length of 128.
+/// Pattern: `[a-zA-Z0-9_.-]+`"), hash keys, range and sequence numbers.
 fn read_shard(i: usize, s: RawShard<'_>) -> Result<Shard, String> {
     let check = |name: &str, id: Option<&String>| match id {
         Some(id) if !is_valid_shard_id(id.as_bytes()) => Err(format!(
@@ -217,20 +213,17 @@ fn read_shard(i: usize, s: RawShard<'_>) -> Result<Shard, String> {
     let end = key("EndingHashKey", &s.hash_key_range.ending_hash_key)?;
     let range = HashKeyRange::new(start, end).map_err(|e| format!("shard {id}: {e}"))?;
     let seq = s.sequence_number_range;
-    let ending = seq.ending_sequence_number.as_deref();
-    for (name, number) in [
-        (
-            "StartingSequenceNumber",
-            Some(&*seq.starting_sequence_number),
-        ),
-        ("EndingSequenceNumber", ending),
-    ] {
-        if number.is_some_and(|n| !is_valid_sequence_number(n.as_bytes())) {
-            return Err(format!(
-                "Shards[{i}]: `{name}` does not match 1 to 129 decimal digits"
-            ));
-        }
-    }
+    let digits = |name: &str, number: Option<&String>| match number {
+        Some(n) if !is_valid_sequence_number(n.as_bytes()) => Err(format!(
+            "Shards[{i}]: `{name}` does not match 1 to 129 decimal digits"
+        )),
+        _ => Ok(()),
+    };
+    digits(
+        "StartingSequenceNumber",
+        Some(&seq.starting_sequence_number),
+    )?;
+    digits("EndingSequenceNumber", seq.ending_sequence_number.as_ref())?;
     let mut shard =
         Shard::new(s.shard_id, range).with_starting_sequence_number(seq.starting_sequence_number);
     if let Some(p) = s.parent_shard_id {
@@ -255,7 +248,6 @@ fn read_shard(i: usize, s: RawShard<'_>) -> Result<Shard, String> {
 /// let page = parse_list_shards_response(&http::Response::new(body))?;
 /// let mut builder = ShardMapBuilder::new();
 /// builder.add_page(&page);
-/// assert!(page.next_token().is_none()); // the last page
 /// let map = builder.build()?;
 /// assert_eq!(map.shard_for_partition_key("abcd").id(), "shardId-000000000000");
 /// # Ok::<(), Box<dyn std::error::Error>>(())

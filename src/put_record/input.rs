@@ -15,10 +15,8 @@ use crate::stream::{StreamArn, StreamName};
 /// A validated `PutRecord` input. Build it with [`PutRecordInput::builder`]; turn it into the
 /// exact HTTP request with [`to_http_request`](Self::to_http_request), which cannot fail.
 ///
-/// The lifetime `'a` lets data, partition key and sequence number be borrowed without a copy;
-/// give owned values for a `PutRecordInput<'static>`.
-///
-/// `Debug` shows the data's length, never its bytes.
+/// `'a` lets data, partition key and sequence number be borrowed; give owned values for a
+/// `PutRecordInput<'static>`. `Debug` shows the data's length, never its bytes.
 #[derive(Clone)]
 pub struct PutRecordInput<'a> {
     pub(crate) stream_name: Option<StreamName>,
@@ -78,8 +76,7 @@ impl<'a> PutRecordInput<'a> {
         self.distribution
     }
 
-    /// The size the record counts for against the record size limit: data bytes plus partition
-    /// key UTF-8 bytes.
+    /// The size checked against the record size limit: data plus partition key UTF-8 bytes.
     pub fn record_size(&self) -> usize {
         record_size(&self.data, self.partition_key.as_ref())
     }
@@ -207,8 +204,8 @@ where
     value.try_into().map_err(|e| Box::new(e.into()))
 }
 
-/// A setter's value, converted when it was set, or the reason it was refused, reported by
-/// `build()`. The error is boxed so that the builder, which every setter moves, stays small.
+/// A setter's value, converted when set, or why it was refused. The error is boxed so that the
+/// builder, which every setter moves, stays small.
 type Pending<T> = Option<Result<T, Box<InvalidInput>>>;
 
 /// Takes a pending value out, or the error its setter kept.
@@ -299,8 +296,7 @@ impl<'a> PutRecordInputBuilder<'a> {
         self
     }
 
-    /// Checks every rule and returns the input, or the first rule broken (see the type's docs
-    /// for the order).
+    /// The input, or the first rule broken (in the order of the type's docs).
     pub fn build(self) -> Result<PutRecordInput<'a>, InvalidInput> {
         check_max_record_size(self.max_record_size)?;
         let stream_name = take(self.stream_name)?;
@@ -316,19 +312,14 @@ impl<'a> PutRecordInputBuilder<'a> {
         let data = self
             .data
             .ok_or(InvalidInput::new(Field::Data, Rule::Missing))?;
+        let not_with_auto = |field| InvalidInput::new(field, Rule::NotAllowedWithAutoDistribution);
         let explicit_hash_key = take(self.explicit_hash_key)?;
         if auto && explicit_hash_key.is_some() {
-            return Err(InvalidInput::new(
-                Field::ExplicitHashKey,
-                Rule::NotAllowedWithAutoDistribution,
-            ));
+            return Err(not_with_auto(Field::ExplicitHashKey));
         }
         let sequence_number_for_ordering = take(self.sequence_number_for_ordering)?;
         if auto && sequence_number_for_ordering.is_some() {
-            return Err(InvalidInput::new(
-                Field::SequenceNumberForOrdering,
-                Rule::NotAllowedWithAutoDistribution,
-            ));
+            return Err(not_with_auto(Field::SequenceNumberForOrdering));
         }
         check_record_size(&data, partition_key.as_ref(), self.max_record_size)?;
         Ok(PutRecordInput {

@@ -20,11 +20,8 @@ use crate::wire::json;
 ///
 /// ```
 /// use kinesis_proto::{HashKey, PutRecordsEntry};
-/// let keyed = PutRecordsEntry::new(&b"payload"[..], "customer-42");
 /// let routed = PutRecordsEntry::new(vec![1, 2, 3], String::from("k")).with_hash_key(HashKey::MIN);
-/// let keyless = PutRecordsEntry::keyless(&b"for an AUTO stream"[..]);
 /// assert_eq!(routed.explicit_hash_key.as_deref(), Some("0"));
-/// # let _ = (keyed, keyless);
 /// ```
 ///
 /// `Debug` shows the data's length, never its bytes.
@@ -51,18 +48,15 @@ impl<'a> PutRecordsEntry<'a> {
         }
     }
 
-    /// An entry without a partition key, for a batch to a stream that uses
-    /// [`RecordDistribution::Auto`].
+    /// An entry without a partition key, for a batch to a [`RecordDistribution::Auto`] stream.
     pub fn keyless(data: impl Into<Cow<'a, [u8]>>) -> Self {
         PutRecordsEntry {
             data: data.into(),
-            partition_key: None,
-            explicit_hash_key: None,
+            ..PutRecordsEntry::default()
         }
     }
 
-    /// Sets the entry's explicit hash key from its decimal wire form (checked when the batch is
-    /// built).
+    /// Sets the entry's explicit hash key from its decimal wire form, checked at `build`.
     pub fn with_explicit_hash_key(mut self, key: impl Into<Cow<'a, str>>) -> Self {
         self.explicit_hash_key = Some(key.into());
         self
@@ -109,9 +103,8 @@ pub struct ValidatedEntry<'a> {
 
 impl<'a> ValidatedEntry<'a> {
     /// Checks the rules of entry `index` that no batch setting changes, in `PutRecord`'s order:
-    /// the partition key, when given, is 1 to 256 UTF-16 code units; the explicit hash key,
-    /// when given, matches `0|([1-9]\d{0,38})` and is at most 2^128-1 (Kinesis API reference,
-    /// PutRecords, `PutRecordsRequestEntry`). The error names the entry.
+    /// those of the given partition key, then of the given explicit hash key (see the fields of
+    /// [`PutRecordsEntry`]; Kinesis API reference, `PutRecordsRequestEntry`).
     #[inline]
     pub(crate) fn check(entry: PutRecordsEntry<'a>, index: usize) -> Result<Self, InvalidInput> {
         let at = move |e: InvalidInput| e.at_entry(index);

@@ -33,27 +33,14 @@ pub const PUT_RECORDS_LEGACY_MAX_REQUEST_SIZE: usize = 5 * MIB;
 /// [`to_http_request`](Self::to_http_request), which cannot fail.
 ///
 /// ```
-/// use kinesis_proto::{Endpoint, PutRecordsEntry, PutRecordsInput};
-/// let batch = PutRecordsInput::builder()
-///     .stream_name("orders")
-///     .entry(PutRecordsEntry::new(&b"a"[..], "k1"))
-///     .entry_parts(&b"b"[..], "k2")
-///     .build()?;
-/// let request = batch.to_http_request(&Endpoint::regional("us-east-1")?);
-/// assert_eq!(request.headers()["x-amz-target"], "Kinesis_20131202.PutRecords");
-/// assert_eq!(
-///     request.body().as_slice(),
-///     br#"{"Records":[{"Data":"YQ==","PartitionKey":"k1"},{"Data":"Yg==","PartitionKey":"k2"}],"StreamName":"orders"}"#
-/// );
+/// use kinesis_proto::{Endpoint, PutRecordsInput};
+/// let batch = PutRecordsInput::builder().stream_name("orders").entry_parts(&b"a"[..], "k1");
+/// let request = batch.clone().build()?.to_http_request(&Endpoint::regional("us-east-1")?);
+/// let body = br#"{"Records":[{"Data":"YQ==","PartitionKey":"k1"}],"StreamName":"orders"}"#;
+/// assert_eq!(request.body().as_slice(), body);
 ///
 /// // An entry's error names the entry.
-/// let err = PutRecordsInput::builder()
-///     .stream_name("orders")
-///     .entry_parts(&b"a"[..], "k1")
-///     .entry_parts(&b"b"[..], "")
-///     .build()
-///     .unwrap_err();
-/// assert_eq!(err.entry_index(), Some(1));
+/// let err = batch.entry_parts(&b"b"[..], "").build().unwrap_err();
 /// assert_eq!(err.to_string(), "records[1].partitionKey: 0 UTF-16 code units, the minimum is 1");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -68,8 +55,8 @@ pub struct PutRecordsInput<'a> {
 }
 
 impl<'a> PutRecordsInput<'a> {
-    /// A builder with no stream and no entries, the default 1 MiB record size limit, the default
-    /// 10 MiB request size limit and [`RecordDistribution::UserPartitionKey`].
+    /// A builder with no stream, no entries and the default settings (1 MiB records, 10 MiB
+    /// requests, [`RecordDistribution::UserPartitionKey`]).
     pub fn builder() -> PutRecordsInputBuilder<'a> {
         PutRecordsInputBuilder::default()
     }
@@ -125,9 +112,8 @@ impl<'a> PutRecordsInput<'a> {
         self.request_size
     }
 
-    /// The index that entry `i` of this input had in the batch first built; `None` when `i` is
-    /// out of range. For a batch built with the builder it is `i`; a retry input
-    /// ([`retry_failed`](Self::retry_failed)) keeps the index through any number of rounds.
+    /// The index entry `i` had in the batch first built (kept through any number of
+    /// [`retry_failed`](Self::retry_failed) rounds); `None` when `i` is out of range.
     pub fn original_index(&self, i: usize) -> Option<usize> {
         self.entries.get(i).map(|e| e.original_index)
     }
@@ -165,14 +151,13 @@ impl<'a> PutRecordsInput<'a> {
 }
 
 /// Builds a [`PutRecordsInput`]. Stream setters take raw values (`&str`, `String`) or validated
-/// ones ([`StreamName`], [`StreamArn`]); entries are [`PutRecordsEntry`] values, each checked as
-/// it is added. Every rule broken is reported by [`build`](Self::build).
+/// ones ([`StreamName`], [`StreamArn`]); each [`PutRecordsEntry`] is checked as it is added.
 ///
-/// `build` checks in a fixed order and reports the first rule broken: `maxRecordSize`,
+/// [`build`](Self::build) reports the first rule broken, in this order: `maxRecordSize`,
 /// `maxRequestSize`, `streamName`, `streamARN`, the presence of a stream, the entry count
-/// (`records`), then each entry in order (`partitionKey`, `explicitHashKey`, the record size, as
-/// `PutRecord` does; the error's [`entry_index`](InvalidInput::entry_index) names the entry),
-/// then the request size (`records`).
+/// (`records`), each entry in order (`partitionKey`, `explicitHashKey`, the record size, as
+/// `PutRecord` does; [`entry_index`](InvalidInput::entry_index) names the entry), then the
+/// request size (`records`).
 #[derive(Clone, Debug)]
 pub struct PutRecordsInputBuilder<'a> {
     stream_name: Option<Result<StreamName, InvalidInput>>,
@@ -198,17 +183,15 @@ impl Default for PutRecordsInputBuilder<'_> {
     }
 }
 
-/// The entries given to a builder, each checked as it arrives against the rules no setting
-/// changes; the rules that depend on settings (which may still change) wait for
-/// [`check`](Self::check).
+/// The entries given to a builder, each checked on arrival against the rules no setting changes;
+/// the rest wait for [`check`](Self::check).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct AddedEntries<'a> {
     /// The entries that passed, in order: all of them, or those before the first refused.
     pub(crate) kept: Vec<ValidatedEntry<'a>>,
     /// How many entries were given, the refused one and later ones included.
     given: usize,
-    /// The first entry refused. Later entries are counted, not checked: no error of theirs can
-    /// come first.
+    /// The first entry refused; later ones are counted, not checked (no error of theirs is first).
     first_refused: Option<Refused>,
     /// The kept entries' record sizes summed.
     request_size: usize,
@@ -226,8 +209,7 @@ struct Refused {
 }
 
 impl<'a> AddedEntries<'a> {
-    /// Adds one entry: checked and kept, or, if it is the first to break a rule, remembered as
-    /// refused; after a refused entry, only counted.
+    /// Adds one entry: kept, or remembered as the first refused; after that, only counted.
     #[inline]
     fn push(&mut self, entry: PutRecordsEntry<'a>) {
         let index = self.given;
@@ -243,20 +225,17 @@ impl<'a> AddedEntries<'a> {
                 self.kept.push(entry);
             }
             Err(error) => {
-                let error = Box::new(error);
                 self.first_refused = Some(Refused {
                     index,
                     keyless,
-                    error,
+                    error: Box::new(error),
                 });
             }
         }
     }
 
-    /// Adds every entry of `entries`, in order. Room for at most a batch (500 entries) is
-    /// reserved from the iterator's size hint, so a wrong hint costs no oversized reservation.
-    /// Once an entry is refused and more than 500 are counted, nothing more is pulled: neither
-    /// `build` (the count comes first) nor `pack` (the refused entry's error) can change.
+    /// Adds every entry, reserving from the size hint at most a batch's room. Once an entry is
+    /// refused and over 500 are counted, no more are pulled: no later entry changes the result.
     fn extend(&mut self, entries: impl IntoIterator<Item = PutRecordsEntry<'a>>) {
         let mut entries = entries.into_iter();
         let room = PUT_RECORDS_MAX_ENTRIES.saturating_sub(self.kept.len());
@@ -331,12 +310,9 @@ impl<'a> PutRecordsInputBuilder<'a> {
         self
     }
 
-    /// The request size limit in bytes: data plus partition keys of every entry. The default
-    /// and the highest value is the service's 10 MiB ([`PUT_RECORDS_MAX_REQUEST_SIZE`]); give
-    /// [`PUT_RECORDS_LEGACY_MAX_REQUEST_SIZE`] (5 MiB) for a server that still enforces the
-    /// older limit. The lowest value is the record size limit in force, so that any valid entry
-    /// fits a batch on its own; a value outside that range makes `build` fail on
-    /// `maxRequestSize`.
+    /// The request size limit in bytes (data plus partition keys of every entry), from the
+    /// record size limit in force to [`PUT_RECORDS_MAX_REQUEST_SIZE`], the default; else `build`
+    /// fails on `maxRequestSize`. See [`PUT_RECORDS_LEGACY_MAX_REQUEST_SIZE`] for older servers.
     pub fn max_request_size(mut self, bytes: usize) -> Self {
         self.max_request_size = bytes;
         self
@@ -358,10 +334,8 @@ impl<'a> PutRecordsInputBuilder<'a> {
         self.entry(PutRecordsEntry::new(data, partition_key))
     }
 
-    /// Adds every entry of `entries`, in order. Every entry is pulled, for
-    /// [`pack`](Self::pack), until one is refused; after that, pulling stops at the first
-    /// entry past the 500-entry limit, so `build` reports `records` (at least 501 entries)
-    /// even for an endless iterator.
+    /// Adds every entry of `entries`, in order. After an entry is refused, pulling stops past the
+    /// 500th, so `build` reports `records` even for an endless iterator.
     pub fn entries(mut self, entries: impl IntoIterator<Item = PutRecordsEntry<'a>>) -> Self {
         self.entries.extend(entries);
         self
@@ -478,8 +452,7 @@ fn check_entry_count(len: usize) -> Result<(), InvalidInput> {
     Err(InvalidInput::new(Field::Records, rule))
 }
 
-/// The request size limit must be one the service enforces or a lower one (an older server's):
-/// at most 10 MiB, and at least the record size limit so any valid entry fits alone.
+/// At most 10 MiB, and at least the record size limit so any valid entry fits alone.
 fn check_max_request_size(bytes: usize, max_record_size: usize) -> Result<(), InvalidInput> {
     if (max_record_size..=PUT_RECORDS_MAX_REQUEST_SIZE).contains(&bytes) {
         return Ok(());

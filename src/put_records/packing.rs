@@ -2,9 +2,8 @@
 //! limits, with each request's load per shard.
 //!
 //! A shard takes "up to 1,000 records per second, up to a maximum data write total of 1 MiB per
-//! second" (Kinesis developer guide, "Quotas and limits"). The packer reports, for each request,
-//! how many records and bytes go to each shard, so a caller pacing its requests can stay under
-//! those rates; optionally it also caps the load one request puts on one shard.
+//! second" (Kinesis developer guide, "Quotas and limits"); the per-shard loads let a caller
+//! pacing its requests stay under those rates.
 
 use std::collections::BTreeMap;
 
@@ -63,8 +62,7 @@ impl PackOptions {
     }
 
     /// At most `bytes` bytes (data plus partition keys) per shard in one request (`None`: no
-    /// cap). One record always fits, whatever the cap, so a record larger than the cap goes
-    /// alone to its shard in its request.
+    /// cap). A record larger than the cap goes alone to its shard in its request.
     pub fn max_shard_bytes(mut self, bytes: Option<usize>) -> PackOptions {
         self.max_shard_bytes = bytes;
         self
@@ -129,15 +127,12 @@ impl<'a> PackedBatch<'a> {
 }
 
 impl<'a> PutRecordsInputBuilder<'a> {
-    /// Checks every entry, any number of them, and cuts them into `PutRecords` requests, in
-    /// order: a request is closed when the next entry would break a limit (500 entries or
-    /// [`PackOptions::max_entries`], the request size limit, or a per-shard cap of `options`
-    /// for the shard `shards` routes the entry to). Entries keep their order: the requests,
-    /// concatenated, hold every entry exactly once, in the order given, so records of one
-    /// partition key are sent in order. No entries give no request.
-    ///
-    /// On a stream with [`RecordDistribution::Auto`] no shard can be predicted: requests are cut
-    /// by count and size only and their [`per_shard`](PackedBatch::per_shard) is empty.
+    /// Checks any number of entries and cuts them into `PutRecords` requests: a request is
+    /// closed when the next entry would break a limit ([`PackOptions::max_entries`], the request
+    /// size limit, or a per-shard cap for the shard `shards` routes the entry to). The requests,
+    /// concatenated, hold every entry once, in the order given, so records of one partition key
+    /// are sent in order; no entries give no request. On a [`RecordDistribution::Auto`] stream
+    /// only count and size cut requests, and [`per_shard`](PackedBatch::per_shard) is empty.
     ///
     /// ```
     /// use kinesis_proto::{PackOptions, PutRecordsEntry, PutRecordsInput, ShardMap};
@@ -154,9 +149,8 @@ impl<'a> PutRecordsInputBuilder<'a> {
     ///
     /// # Errors
     ///
-    /// The first rule broken, in the order of [`build`](Self::build) but without the entry
-    /// count and request size checks; an entry's error names its position among the entries
-    /// given.
+    /// The first rule broken, in the order of [`build`](Self::build) without the entry count
+    /// and request size checks; an entry's error names its position among the entries given.
     pub fn pack(
         self,
         shards: &ShardMap,

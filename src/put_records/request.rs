@@ -17,12 +17,9 @@ impl PutRecordsInput<'_> {
     /// `content-type`, `x-amz-target` ([`PUT_RECORDS_TARGET`]), `content-length` and `host`, and
     /// the compact JSON body
     /// `{"Records":[{"Data":..,"ExplicitHashKey":..,"PartitionKey":..},..],"StreamName":..,"StreamARN":..,"DryRun":..}`,
-    /// members in the order the official SDKs write them, unset members left out (a keyless entry
-    /// on an `AUTO` stream has no `PartitionKey`). Every entry's data is base64-encoded straight
-    /// into one body allocated once at its exact final size.
-    ///
-    /// Sign the request (for example with `aws-sigv4`, signing name `kinesis`) and send it with
-    /// any HTTP client.
+    /// members in the official SDKs' order, unset ones left out, every entry's data
+    /// base64-encoded into one body allocated at its exact size. Sign it (e.g. `aws-sigv4`,
+    /// signing name `kinesis`) and send it with any HTTP client.
     pub fn to_http_request(&self, endpoint: &Endpoint) -> Request<Vec<u8>> {
         let mut body = Vec::with_capacity(self.body_len());
         self.append_body(&mut body);
@@ -41,11 +38,9 @@ impl PutRecordsInput<'_> {
         len + stream_tail_len(self.settings.stream_arn.as_ref(), self.settings.dry_run)
     }
 
-    /// Writes the batch's body into `buf`, replacing its contents and reusing its capacity: the
-    /// allocation-free path for hot loops. The other headers are the constants of this crate
-    /// ([`AWS_JSON_CONTENT_TYPE`](crate::AWS_JSON_CONTENT_TYPE),
-    /// [`X_AMZ_TARGET`](crate::X_AMZ_TARGET) = [`PUT_RECORDS_TARGET`]), the body's length, and
-    /// [`Endpoint::host`].
+    /// Writes the batch's body into `buf`, replacing its contents and reusing its capacity. The
+    /// headers: [`AWS_JSON_CONTENT_TYPE`](crate::AWS_JSON_CONTENT_TYPE),
+    /// [`X_AMZ_TARGET`](crate::X_AMZ_TARGET) = [`PUT_RECORDS_TARGET`], length, [`Endpoint::host`].
     pub fn write_body(&self, buf: &mut Vec<u8>) {
         buf.clear();
         buf.reserve(self.body_len());

@@ -11,39 +11,27 @@ use super::input::PutRecordsInput;
 use super::response::{EntryResult, PutRecordsOutput};
 
 impl<'a> PutRecordsInput<'a> {
-    /// The next round: a copy of this input holding exactly the entries whose result in
-    /// `output` is a retryable failure ([`RetryClass::Throttling`](crate::RetryClass::Throttling), e.g.
-    /// `ProvisionedThroughputExceededException`, or [`RetryClass::Transient`](crate::RetryClass::Transient), e.g.
-    /// `InternalFailure`), in their order; `None` when there is none. Each entry keeps its
-    /// [`original_index`](Self::original_index) in the batch first built, through any number
-    /// of rounds. Stream, flags and limits are kept.
+    /// The next round: a copy of this input (stream, flags and limits included) holding, in
+    /// order, the entries whose result in `output` is a retryable failure
+    /// ([`RetryClass::Throttling`](crate::RetryClass::Throttling) or
+    /// [`RetryClass::Transient`](crate::RetryClass::Transient)); `None` when there is none. Each
+    /// keeps its [`original_index`](Self::original_index) through any number of rounds.
     ///
-    /// Entries and results are paired by position; `output` should come from
-    /// [`parse_put_records_response`](crate::parse_put_records_response) for this input,
-    /// which checks that the counts agree. Should they differ, an entry without a result is
-    /// not retried (its outcome is unknown, and retrying could store it twice).
-    ///
-    /// Borrowed data stays borrowed; owned data is cloned (see
-    /// [`into_retry_failed`](Self::into_retry_failed) to move it instead).
+    /// Entries and results are paired by position (`output` should come from
+    /// [`parse_put_records_response`](crate::parse_put_records_response) for this input, which
+    /// checks the counts); an entry without a result is not retried, as it may be stored already.
+    /// Owned data is cloned; [`into_retry_failed`](Self::into_retry_failed) moves it instead.
     ///
     /// ```
     /// use kinesis_proto::{PutRecordsInput, parse_put_records_response};
-    /// let batch = PutRecordsInput::builder()
-    ///     .stream_name("orders")
-    ///     .entry_parts(&b"a"[..], "k1")
-    ///     .entry_parts(&b"b"[..], "k2")
-    ///     .entry_parts(&b"c"[..], "k3")
-    ///     .build()?;
-    /// let response = http::Response::builder().status(200).body(
-    ///     r#"{"FailedRecordCount":2,"Records":[
-    ///         {"ErrorCode":"ProvisionedThroughputExceededException","ErrorMessage":"Rate exceeded"},
-    ///         {"ShardId":"shardId-000000000000","SequenceNumber":"4954"},
-    ///         {"ErrorCode":"InternalFailure","ErrorMessage":"Internal service failure."}]}"#,
-    /// )?;
+    /// let batch = PutRecordsInput::builder().stream_name("s");
+    /// let batch = batch.entry_parts(&b"a"[..], "k1").entry_parts(&b"b"[..], "k2").build()?;
+    /// let response = http::Response::new(
+    ///     r#"{"Records":[{"ShardId":"s-0","SequenceNumber":"1"},{"ErrorCode":"InternalFailure"}]}"#,
+    /// );
     /// let output = parse_put_records_response(&batch, &response)?;
-    /// let next = batch.retry_failed(&output).expect("two to retry");
-    /// assert_eq!(next.original_indices().collect::<Vec<_>>(), [0, 2]);
-    /// assert_eq!(next.entries()[1].data(), b"c");
+    /// let next = batch.retry_failed(&output).expect("one to retry");
+    /// assert_eq!(next.original_indices().collect::<Vec<_>>(), [1]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn retry_failed(&self, output: &PutRecordsOutput) -> Option<PutRecordsInput<'a>> {
@@ -58,16 +46,15 @@ impl<'a> PutRecordsInput<'a> {
     }
 
     /// [`retry_failed`](Self::retry_failed), moving the entries instead of cloning them.
-    pub fn into_retry_failed(self, output: &PutRecordsOutput) -> Option<PutRecordsInput<'a>> {
+    pub fn into_retry_failed(mut self, output: &PutRecordsOutput) -> Option<PutRecordsInput<'a>> {
         let results = output.records();
-        let mut template = self;
-        let entries: Vec<ValidatedEntry<'a>> = std::mem::take(&mut template.entries)
+        let entries: Vec<ValidatedEntry<'a>> = std::mem::take(&mut self.entries)
             .into_iter()
             .enumerate()
             .filter(|(i, _)| results.get(*i).is_some_and(EntryResult::is_retryable))
             .map(|(_, entry)| entry)
             .collect();
-        (!entries.is_empty()).then(|| template.settings.into_input(entries))
+        (!entries.is_empty()).then(|| self.settings.into_input(entries))
     }
 }
 
@@ -76,29 +63,21 @@ impl<'a> PutRecordsInput<'a> {
 ///
 /// ```
 /// use kinesis_proto::{BatchResults, PutRecordsInput, parse_put_records_response};
-/// let batch = PutRecordsInput::builder()
-///     .stream_name("orders")
-///     .entry_parts(&b"a"[..], "k1")
-///     .entry_parts(&b"b"[..], "k2")
-///     .build()?;
+/// let batch = PutRecordsInput::builder().stream_name("s");
+/// let batch = batch.entry_parts(&b"a"[..], "k1").entry_parts(&b"b"[..], "k2").build()?;
 /// let mut results = BatchResults::for_batch(&batch);
-/// let first = http::Response::builder().status(200).body(
-///     r#"{"FailedRecordCount":1,"Records":[
-///         {"ErrorCode":"ProvisionedThroughputExceededException","ErrorMessage":"Rate exceeded"},
-///         {"ShardId":"shardId-000000000000","SequenceNumber":"1"}]}"#,
-/// )?;
+/// let first = http::Response::new(
+///     r#"{"Records":[{"ErrorCode":"InternalFailure"},{"ShardId":"s-0","SequenceNumber":"1"}]}"#,
+/// );
 /// let output = parse_put_records_response(&batch, &first)?;
 /// results.record_round(&batch, &output);
 /// let retry = batch.retry_failed(&output).expect("one to retry");
-/// assert!(!results.is_complete());
+/// assert_eq!(results.pending(), 1);
 ///
-/// let second = http::Response::builder().status(200).body(
-///     r#"{"FailedRecordCount":0,"Records":[{"ShardId":"shardId-000000000001","SequenceNumber":"2"}]}"#,
-/// )?;
-/// let output = parse_put_records_response(&retry, &second)?;
-/// results.record_round(&retry, &output);
+/// let second = http::Response::new(r#"{"Records":[{"ShardId":"s-1","SequenceNumber":"2"}]}"#);
+/// results.record_round(&retry, &parse_put_records_response(&retry, &second)?);
 /// assert!(results.is_complete());
-/// assert_eq!(results.results()[0].as_ref().unwrap().shard_id(), Some("shardId-000000000001"));
+/// assert_eq!(results.results()[0].as_ref().unwrap().shard_id(), Some("s-1"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -121,10 +100,10 @@ impl BatchResults {
         BatchResults::new(batch.len())
     }
 
-    /// Records the results of one round: each result of `output` is placed at the
-    /// [`original_index`](PutRecordsInput::original_index) of the matching entry of `input`,
-    /// replacing the result of an earlier round. Entries and results are paired by position;
-    /// an original index beyond [`len`](Self::len) is ignored.
+    /// Records one round: each result of `output`, paired by position with the entries of
+    /// `input`, replaces the result at the entry's
+    /// [`original_index`](PutRecordsInput::original_index); an index past [`len`](Self::len) is
+    /// ignored.
     pub fn record_round(&mut self, input: &PutRecordsInput<'_>, output: &PutRecordsOutput) {
         for (index, result) in input.original_indices().zip(output.records()) {
             if let Some(slot) = self.results.get_mut(index) {

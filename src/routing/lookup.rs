@@ -1,10 +1,6 @@
-//! The bucket table that finds the shard holding a hash key.
-//!
-//! Keys are split into `2^bits` buckets by their top `bits` bits. For each bucket the table
-//! holds the index of the shard holding the bucket's first key; the shard holding any key of
-//! bucket `b` is then between `first[b]` and `first[b + 1]`, and a lookup compares the key only
-//! with the starts of the shards in between: none or one for almost every bucket, since the
-//! table has four to eight buckets per shard.
+//! The bucket table that finds the shard holding a hash key: its top `bits` bits pick a bucket
+//! `b`, whose key's shard is between `first[b]` and `first[b + 1]`, so a lookup compares the key
+//! with the starts in between: with four to eight buckets per shard, almost always none or one.
 
 /// The table never has more than `2^20 + 1` entries.
 const MAX_BITS: u32 = 20;

@@ -79,11 +79,8 @@ pub enum ShardMapError {
 }
 
 /// The open shards of a stream, sorted by starting hash key and checked to cover
-/// `[0, 2^128-1]` exactly once, so that every hash key has exactly one shard.
-///
-/// Lookups ([`shard_for`](Self::shard_for)) never fail and never allocate: a table indexed by
-/// the key's top bits, four to eight entries per shard, narrows each key to the few shards that
-/// start inside its bucket (almost always none or one), which a binary search then settles.
+/// `[0, 2^128-1]` exactly once. Lookups ([`shard_for`](Self::shard_for)) never fail and never
+/// allocate: a table indexed by the key's top bits leaves a binary search over a few shards.
 ///
 /// ```
 /// use kinesis_proto::{HashKey, ShardMap};
@@ -122,12 +119,10 @@ impl ShardMap {
         Ok(ShardMap::from_tiling(open))
     }
 
-    /// The shards `CreateStream` makes for a new stream of `count` shards: the hash key space
-    /// split evenly. With `h = floor(2^128 / count)`, shard `i` covers `[h*i, h*(i+1) - 1]` and
-    /// the last one ends at 2^128-1; ids are `shardId-` and 12 digits (`shardId-000000000000`).
-    ///
-    /// `count == 0` is [`ShardMapError::Empty`], more than [`MAX_SHARDS`] is
-    /// [`ShardMapError::TooManyShards`].
+    /// The shards `CreateStream` makes for a new stream of `count` shards: with
+    /// `h = floor(2^128 / count)`, shard `i` covers `[h*i, h*(i+1) - 1]` and the last one ends at
+    /// 2^128-1; ids are `shardId-` and 12 digits. `count == 0` is [`ShardMapError::Empty`], more
+    /// than [`MAX_SHARDS`] is [`ShardMapError::TooManyShards`].
     pub fn even(count: u32) -> Result<ShardMap, ShardMapError> {
         if count == 0 {
             return Err(ShardMapError::Empty);
@@ -138,10 +133,8 @@ impl ShardMap {
         let id = |i: u128| format!("shardId-{i:012}");
         if count == 1 {
             // h would be 2^128, which does not fit: one shard covers the whole space.
-            return Ok(ShardMap::from_tiling(vec![Shard::new(
-                id(0),
-                HashKeyRange::FULL,
-            )]));
+            let whole = Shard::new(id(0), HashKeyRange::FULL);
+            return Ok(ShardMap::from_tiling(vec![whole]));
         }
         let n = u128::from(count);
         // floor(2^128 / n) = floor((u128::MAX + 1) / n): one more than u128::MAX / n exactly when

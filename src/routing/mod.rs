@@ -1,15 +1,8 @@
-//! Shard routing: which shard a record lands on.
-//!
-//! "Each shard has a set of ordered hash key ranges ... the partition key is used by Kinesis Data
-//! Streams to map ... data records to shards": MD5 turns the partition key into a 128-bit integer
-//! (an explicit hash key replaces it), and the record goes to the open shard whose inclusive
-//! `HashKeyRange` contains that integer (Kinesis API reference, PutRecord and `HashKeyRange`;
-//! developer guide, "Resharding a stream"). The open shards of a stream tile the whole space
-//! `[0, 2^128-1]`: after a split or a merge the parent is closed and its children take over
-//! its range, so closed shards overlap open ones and take no part in routing.
-//!
-//! `range` holds the range type, `shard` one shard as `ListShards` describes it, `map` the
-//! open shards checked to tile the space, and `lookup` the table that finds a key's shard.
+//! Shard routing: a record goes to the open shard whose inclusive `HashKeyRange` holds the MD5
+//! of its partition key, or its explicit hash key (Kinesis API reference, PutRecord and
+//! `HashKeyRange`). The open shards tile `[0, 2^128-1]`: a split or a merge closes the parent,
+//! whose range its children take over, so closed shards take no part in routing (developer
+//! guide, "Resharding a stream").
 
 mod lookup;
 mod map;

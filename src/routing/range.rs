@@ -4,8 +4,7 @@ use std::fmt;
 
 use crate::hash_key::HashKey;
 
-/// An inclusive range of hash keys, `start <= end` (`HashKeyRange` in the Kinesis API reference:
-/// `StartingHashKey` and `EndingHashKey`, both inclusive).
+/// An inclusive range of hash keys, `start <= end` (`HashKeyRange` in the Kinesis API reference).
 ///
 /// ```
 /// use kinesis_proto::{HashKey, HashKeyRange};

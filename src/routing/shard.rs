@@ -2,11 +2,9 @@
 
 use super::range::HashKeyRange;
 
-/// One shard of a stream: its id, its hash key range, its parents and its sequence number range
-/// (`Shard` in the Kinesis API reference).
-///
-/// A shard is *open* while it has no ending sequence number; a split or a merge closes it
-/// (the service then reports an `EndingSequenceNumber`) and only open shards take new records.
+/// One shard of a stream: its id, hash key range, parents and sequence number range (`Shard` in
+/// the Kinesis API reference). It is *open*, taking records, until a split or a merge closes it
+/// and the service reports an `EndingSequenceNumber`.
 ///
 /// ```
 /// use kinesis_proto::{HashKeyRange, Shard};
@@ -26,8 +24,7 @@ pub struct Shard {
 }
 
 impl Shard {
-    /// An open shard with no parents and no sequence number range. The id is taken as given
-    /// (the service's ids look like `shardId-000000000000`).
+    /// An open shard with no parents and no sequence number range; the id is taken as given.
     pub fn new(id: impl Into<String>, range: HashKeyRange) -> Shard {
         Shard {
             id: id.into(),
@@ -45,8 +42,7 @@ impl Shard {
         self
     }
 
-    /// Sets the adjacent parent shard id (`AdjacentParentShardId`): the second parent of a
-    /// merge.
+    /// Sets the adjacent parent shard id (`AdjacentParentShardId`), a merge's second parent.
     pub fn with_adjacent_parent_shard_id(mut self, id: impl Into<String>) -> Shard {
         self.adjacent_parent_shard_id = Some(id.into());
         self
@@ -58,8 +54,7 @@ impl Shard {
         self
     }
 
-    /// Sets the ending sequence number (`SequenceNumberRange.EndingSequenceNumber`), which
-    /// makes the shard closed.
+    /// Sets the ending sequence number (`SequenceNumberRange.EndingSequenceNumber`): closed.
     pub fn with_ending_sequence_number(mut self, sequence_number: impl Into<String>) -> Shard {
         self.ending_sequence_number = Some(sequence_number.into());
         self

@@ -1,21 +1,12 @@
-//! Reading an error code, a message and a request id out of an error
-//! response body, whatever its shape.
+//! Reading an error code, a message and a request id out of an error response body.
 //!
-//! Kinesis speaks the Smithy `awsJson1_1` protocol, whose errors are JSON
-//! objects naming the error in a top-level `code` or `__type` member (see
-//! the Smithy "AWS JSON 1.1 protocol", section "Operation error
-//! serialization"). In practice a client also meets:
-//!
-//! * the legacy Coral envelope
-//!   `{"Output":{"__type":"...#UnknownOperationException"},"Version":"1.0"}`;
-//! * XML bodies produced by the AWS front ends, either a bare
-//!   `<AccessDeniedException><Message>..</Message></AccessDeniedException>`
-//!   or the AWS query style `<ErrorResponse><Error><Code>..</Code>..`;
-//! * empty, truncated or binary (e.g. CBOR) bodies.
-//!
-//! Everything here borrows from the body: no `serde_json::Value` is built
-//! and the body is never copied. Every function is total: any byte string
-//! gives an answer, never a panic.
+//! Kinesis speaks Smithy `awsJson1_1`, whose errors are JSON objects naming the error in a
+//! top-level `code` or `__type` member ("AWS JSON 1.1 protocol", "Operation error
+//! serialization"). A client also meets the legacy Coral envelope
+//! `{"Output":{"__type":"...#UnknownOperationException"},"Version":"1.0"}`, XML from the AWS
+//! front ends (`<AccessDeniedException><Message>..` or the query style
+//! `<ErrorResponse><Error><Code>..`), and empty, truncated or binary bodies. Everything borrows
+//! from the body, and every function is total: any byte string gives an answer, never a panic.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -25,9 +16,7 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use crate::limits::{MAX_ERROR_BODY_SCAN_BYTES, MAX_EXCERPT_BYTES};
 
-/// What [`scan_body`] found in an error body. Every field borrows from the
-/// body when it can (a JSON string with escapes, or an XML text with
-/// entities, is decoded into an owned string).
+/// What [`scan_body`] found, borrowed from the body unless escapes or entities were decoded.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct BodyFields<'a> {
     /// The error code as written in the body, not yet sanitized.
@@ -36,22 +25,16 @@ pub(crate) struct BodyFields<'a> {
     pub(crate) message: Option<Cow<'a, str>>,
     /// A request id written in the body (AWS query-style XML only).
     pub(crate) request_id: Option<Cow<'a, str>>,
-    /// Whether the whole body was one well-formed JSON object. When it is
-    /// not, the error keeps an excerpt of the body for diagnosis.
+    /// Whether the whole body was one well-formed JSON object (if not, the error keeps an
+    /// excerpt of the body).
     pub(crate) is_json_object: bool,
 }
 
-/// Reads what it can from an error body: JSON when it starts with `{`,
-/// XML when it starts with `<`, nothing otherwise. Only the first
-/// [`MAX_ERROR_BODY_SCAN_BYTES`] are read: a longer body is read as a
-/// truncated one, keeping what came before the cut.
+/// Reads what it can from an error body that starts with `{` (JSON) or `<` (XML), cut after
+/// [`MAX_ERROR_BODY_SCAN_BYTES`].
 pub(crate) fn scan_body(body: &[u8]) -> BodyFields<'_> {
     let body = body.get(..MAX_ERROR_BODY_SCAN_BYTES).unwrap_or(body);
-    let start = body
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(body.len());
-    let trimmed = &body[start..];
+    let trimmed = body.trim_ascii_start();
     match trimmed.first() {
         Some(b'{') => scan_json(body),
         Some(b'<') => scan_xml(trimmed),
@@ -60,14 +43,9 @@ pub(crate) fn scan_body(body: &[u8]) -> BodyFields<'_> {
     }
 }
 
-/// Cuts an error code down to its bare name, as the Smithy `awsJson1_1`
-/// specification tells clients to: drop everything from the first `:` on
-/// (a URL some services append), then keep what follows the first `#` (a
-/// namespace). Surrounding whitespace is dropped. An empty result is no
-/// code at all.
-///
-/// `aws.protocoltests.json#FooError:http://internal.amazon.com/coral/x/`
-/// becomes `FooError`.
+/// An error code's bare name, as Smithy `awsJson1_1` says: cut from the first `:` (a URL), keep
+/// what follows the first `#` (a namespace), trim; empty is none. `a.b#FooError:http://x/` gives
+/// `FooError`.
 pub(crate) fn sanitize_code(raw: &str) -> Option<&str> {
     let code = raw.split_once(':').map_or(raw, |(before, _)| before);
     let code = code.split_once('#').map_or(code, |(_, after)| after);
@@ -75,57 +53,39 @@ pub(crate) fn sanitize_code(raw: &str) -> Option<&str> {
     (!code.is_empty()).then_some(code)
 }
 
-/// At most [`MAX_EXCERPT_BYTES`] bytes from the start of `body`, decoded
-/// lossily (each invalid sequence becomes U+FFFD) and cut on a character
-/// boundary.
+/// At most [`MAX_EXCERPT_BYTES`] bytes from the start of `body`, decoded lossily (each invalid
+/// sequence becomes U+FFFD) and cut on a character boundary.
 pub(crate) fn excerpt(body: &[u8]) -> String {
-    // Decoding never shrinks: each input byte gives at least one output
-    // byte. So a few bytes past the limit are all that can matter, and a
-    // character cut by this slice is never reached.
+    // Decoding never shrinks, so a character cut by this slice is never reached.
     let head = &body[..body.len().min(MAX_EXCERPT_BYTES + 4)];
     let mut out = String::new();
     for chunk in head.utf8_chunks() {
-        for ch in chunk.valid().chars() {
+        let invalid = (!chunk.invalid().is_empty()).then_some(char::REPLACEMENT_CHARACTER);
+        for ch in chunk.valid().chars().chain(invalid) {
             if out.len() + ch.len_utf8() > MAX_EXCERPT_BYTES {
                 return out;
             }
             out.push(ch);
         }
-        if !chunk.invalid().is_empty() {
-            if out.len() + char::REPLACEMENT_CHARACTER.len_utf8() > MAX_EXCERPT_BYTES {
-                return out;
-            }
-            out.push(char::REPLACEMENT_CHARACTER);
-        }
     }
     out
 }
 
-// ---------------------------------------------------------------------------
-// JSON
-
-/// Scans a JSON error body. Only top-level members count. A member of an
-/// unexpected type (a number `__type`, say) is ignored rather than spoiling
-/// the rest; `null` is absent; when a member is repeated the last string
-/// wins. Members read before a syntax error are kept (best effort).
+/// Scans a JSON error body. Only top-level members count; one of another type (a number
+/// `__type`) or `null` is ignored; of a repeated member the last string wins. Members read
+/// before a syntax error are kept (best effort).
 fn scan_json(body: &[u8]) -> BodyFields<'_> {
     let mut found = JsonErrorFields::default();
     let mut de = serde_json::Deserializer::from_slice(body);
     let complete = TopLevel(&mut found).deserialize(&mut de).is_ok() && de.end().is_ok();
-    let JsonErrorFields {
-        is_object,
-        code,
-        type_,
-        output_type,
-        message,
-        message_upper,
-        error_message,
-    } = found;
     BodyFields {
-        code: code.or(type_).or(output_type),
-        message: message.or(message_upper).or(error_message),
+        code: found.code.or(found.type_).or(found.output_type),
+        message: found
+            .message
+            .or(found.message_upper)
+            .or(found.error_message),
         request_id: None,
-        is_json_object: complete && is_object,
+        is_json_object: complete && found.is_object,
     }
 }
 
@@ -140,8 +100,7 @@ struct JsonErrorFields<'a> {
     error_message: Option<Cow<'a, str>>,
 }
 
-/// The top-level value: fills the fields while reading, so a later syntax
-/// error does not lose what came before.
+/// The top-level value: fills the fields while reading, so a later syntax error loses nothing.
 struct TopLevel<'s, 'a>(&'s mut JsonErrorFields<'a>);
 
 impl<'de> DeserializeSeed<'de> for TopLevel<'_, 'de> {
@@ -244,26 +203,16 @@ impl<'a> OutputEnvelope<'a> {
     }
 }
 
-// ---------------------------------------------------------------------------
-// XML
-
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// Scans an XML error body with a small hand-written scanner (no DTDs, no
-/// CDATA; enough for the bodies AWS front ends send).
-///
-/// The code is the text of the first `<Code>` element, else the root
-/// element's name (namespace prefix dropped; `html` does not count); the
-/// message is the text of
-/// the first `<Message>` (or `<message>`) element; the request id is the
-/// text of the first `<RequestId>` element.
+/// Scans an XML error body (no DTDs, no CDATA): code from the first `<Code>`, else the root
+/// element's name unless `html` (a proxy's page); message from `<Message>` or `<message>`;
+/// request id from `<RequestId>`.
 fn scan_xml(xml: &[u8]) -> BodyFields<'_> {
     let code = element_text(xml, b"Code").or_else(|| {
         root_name(xml)
-            // An HTML page (a proxy's or load balancer's error page) names
-            // no error.
             .filter(|name| !name.eq_ignore_ascii_case(b"html"))
-            .map(lossy)
+            .map(String::from_utf8_lossy)
     });
     let message = element_text(xml, b"Message").or_else(|| element_text(xml, b"message"));
     let request_id = element_text(xml, b"RequestId");
@@ -275,13 +224,12 @@ fn scan_xml(xml: &[u8]) -> BodyFields<'_> {
     }
 }
 
-/// The name of the root element, after any BOM, whitespace, `<?xml ..?>`
-/// declaration, comments and `<!DOCTYPE ..>`. A namespace prefix is
-/// dropped.
+/// The root element's name without namespace prefix, after any BOM, whitespace, `<?xml ..?>`,
+/// comments and `<!DOCTYPE ..>`.
 fn root_name(xml: &[u8]) -> Option<&[u8]> {
     let mut rest = xml.strip_prefix(UTF8_BOM).unwrap_or(xml);
     loop {
-        rest = trim_start(rest);
+        rest = rest.trim_ascii_start();
         if let Some(after) = rest.strip_prefix(b"<?") {
             rest = skip_past(after, b"?>")?;
         } else if let Some(after) = rest.strip_prefix(b"<!--") {
@@ -293,11 +241,10 @@ fn root_name(xml: &[u8]) -> Option<&[u8]> {
                 .iter()
                 .position(|&b| b.is_ascii_whitespace() || b == b'>' || b == b'/')
                 .unwrap_or(after.len());
-            let name = &after[..end];
-            let name = match name.iter().rposition(|&b| b == b':') {
-                Some(colon) => &name[colon + 1..],
-                None => name,
-            };
+            let name = after[..end]
+                .rsplit(|&b| b == b':')
+                .next()
+                .unwrap_or_default();
             return (!name.is_empty()).then_some(name);
         } else {
             return None;
@@ -305,8 +252,7 @@ fn root_name(xml: &[u8]) -> Option<&[u8]> {
     }
 }
 
-/// The trimmed, entity-decoded text of the first non-empty element called
-/// `name`, up to the next tag.
+/// The trimmed, entity-decoded text of the first non-empty element `name`, up to the next tag.
 fn element_text<'a>(xml: &'a [u8], name: &[u8]) -> Option<Cow<'a, str>> {
     let mut rest = xml;
     while let Some(at) = find(rest, b"<") {
@@ -327,7 +273,7 @@ fn element_text<'a>(xml: &'a [u8], name: &[u8]) -> Option<Cow<'a, str>> {
         }
         let after_tag = &after_name[close + 1..];
         let text_end = find(after_tag, b"<").unwrap_or(after_tag.len());
-        let text = trim_end(trim_start(&after_tag[..text_end]));
+        let text = after_tag[..text_end].trim_ascii();
         if !text.is_empty() {
             return Some(decode_entities(text));
         }
@@ -336,11 +282,10 @@ fn element_text<'a>(xml: &'a [u8], name: &[u8]) -> Option<Cow<'a, str>> {
     None
 }
 
-/// Decodes the five predefined XML entities and numeric character
-/// references; anything else is kept as written. Invalid UTF-8 becomes
-/// U+FFFD.
+/// Decodes the five predefined XML entities and numeric character references; anything else is
+/// kept as written. Invalid UTF-8 becomes U+FFFD.
 fn decode_entities(text: &[u8]) -> Cow<'_, str> {
-    let text = lossy(text);
+    let text = String::from_utf8_lossy(text);
     if !text.contains('&') {
         return text;
     }
@@ -382,30 +327,10 @@ fn decode_entities(text: &[u8]) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-fn lossy(bytes: &[u8]) -> Cow<'_, str> {
-    String::from_utf8_lossy(bytes)
-}
-
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 fn skip_past<'a>(haystack: &'a [u8], needle: &[u8]) -> Option<&'a [u8]> {
     find(haystack, needle).map(|at| &haystack[at + needle.len()..])
-}
-
-fn trim_start(bytes: &[u8]) -> &[u8] {
-    let start = bytes
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(bytes.len());
-    &bytes[start..]
-}
-
-fn trim_end(bytes: &[u8]) -> &[u8] {
-    let end = bytes
-        .iter()
-        .rposition(|b| !b.is_ascii_whitespace())
-        .map_or(0, |last| last + 1);
-    &bytes[..end]
 }

@@ -1,5 +1,4 @@
-//! Text from the network, made safe to keep and to display: bounded in length, on one line,
-//! without control characters.
+//! Text from the network, made safe to keep and display: bounded, on one line, no control bytes.
 
 use std::fmt;
 
@@ -11,9 +10,7 @@ pub(crate) fn capped(text: &str, max: usize) -> String {
     if text.len() <= max {
         return text.to_owned();
     }
-    let head = text
-        .get(..text.floor_char_boundary(max))
-        .unwrap_or_default();
+    let head = &text[..text.floor_char_boundary(max)];
     format!("{head}… ({} more bytes)", text.len() - head.len())
 }
 
@@ -32,8 +29,8 @@ pub(crate) fn capped_format(args: fmt::Arguments<'_>, max: usize) -> String {
             } else {
                 0
             };
-            let keep = s.floor_char_boundary(room.min(s.len()));
-            self.out.push_str(s.get(..keep).unwrap_or_default());
+            let keep = s.floor_char_boundary(room);
+            self.out.push_str(&s[..keep]);
             self.cut += s.len() - keep;
             Ok(())
         }
@@ -46,15 +43,12 @@ pub(crate) fn capped_format(args: fmt::Arguments<'_>, max: usize) -> String {
     // `Bounded` never fails, so neither does the write.
     let _ = fmt::Write::write_fmt(&mut bounded, args);
     if bounded.cut > 0 {
-        bounded
-            .out
-            .push_str(&format!("… ({} more bytes)", bounded.cut));
+        bounded.out += &format!("… ({} more bytes)", bounded.cut);
     }
     bounded.out
 }
 
-/// Writes a text on one line: every control character (newlines included)
-/// and the Unicode line and paragraph separators become a space.
+/// Writes a text on one line: every character [`breaks_line`] names becomes a space.
 pub(crate) struct OneLine<'a>(pub(crate) &'a str);
 
 impl fmt::Display for OneLine<'_> {
@@ -69,8 +63,7 @@ impl fmt::Display for OneLine<'_> {
     }
 }
 
-/// Writes a body excerpt quoted and escaped, so binary data stays on one
-/// line and readable.
+/// Writes a body excerpt quoted and escaped, so binary data stays on one readable line.
 pub(crate) struct Quoted<'a>(pub(crate) &'a str);
 
 impl fmt::Display for Quoted<'_> {

@@ -19,17 +19,13 @@ static REQUEST_ID_FALLBACK: HeaderName = HeaderName::from_static("x-amz-request-
 /// The header naming the error, which beats any code in the body.
 static ERROR_TYPE: HeaderName = HeaderName::from_static("x-amzn-errortype");
 
-/// Whether `status` means success: any 2xx status does, and nothing else.
-/// The status never picks the error; the error code does.
+/// Whether `status` means success: any 2xx. The status never picks the error; the code does.
 pub(crate) fn is_success(status: StatusCode) -> bool {
     status.is_success()
 }
 
-/// The request id of a response: the `x-amzn-RequestId` header, falling
-/// back to `x-amz-request-id`. Header names are case-insensitive; a value
-/// that is not a [valid request id](is_request_id) counts as absent. (HTTP
-/// parsers strip the whitespace around a header value, so it is not
-/// trimmed here.)
+/// The request id of a response: the `x-amzn-RequestId` header, else `x-amz-request-id`, if it
+/// is a [valid request id](is_request_id) (HTTP parsers have already trimmed it).
 pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
     let read = |name: &HeaderName| {
         header(headers, name)
@@ -39,8 +35,7 @@ pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
     read(&REQUEST_ID).or_else(|| read(&REQUEST_ID_FALLBACK))
 }
 
-/// The first value of a header. An answer carries a handful of headers: comparing their names
-/// costs less than hashing the one looked for, which shows in every parsed answer.
+/// The first value of a header, found by comparing names when there are a handful of headers.
 fn header<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Option<&'h HeaderValue> {
     if headers.len() > 8 {
         return headers.get(name);
@@ -56,24 +51,18 @@ fn is_request_id(id: &str) -> bool {
     (1..=MAX_REQUEST_ID_BYTES).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_graphic())
 }
 
-/// A code as this crate keeps it: sanitized as the awsJson1_1 specification says, then only if
-/// it is what a code can be, `[a-zA-Z0-9_.-]{1,128}` (Smithy shape names are letters, digits and
-/// `_`; `.` and `-` occur in the names some front ends send). Anything else is no code.
+/// A code sanitized as awsJson1_1 says, kept only if it is `[a-zA-Z0-9_.-]{1,128}` (Smithy shape
+/// names, plus the `.` and `-` some front ends send).
 fn kept_code(raw: &str) -> Option<&str> {
     body::sanitize_code(raw).filter(|code| is_name(code.as_bytes()))
 }
 
-/// Reads a non-2xx response into a [`ServiceError`]. Total: any status,
-/// headers and body give a value, never a panic.
-///
-/// The code comes from, in order of precedence: the `x-amzn-ErrorType`
-/// header; the body's top-level `code` string; its top-level `__type`
-/// string; the legacy `{"Output":{"__type":..}}` envelope; for an XML body,
-/// the first `<Code>` element, else the root element's name. Each is
-/// sanitized as the Smithy `awsJson1_1` specification says (see
-/// `sanitize_code`). The message is the body's top-level `message`,
-/// `Message` or `errorMessage` string, or the XML `<Message>` text. When
-/// the body is not a well-formed JSON object, an excerpt of it is kept.
+/// Reads a non-2xx response into a [`ServiceError`]; total, never a panic. The code comes from,
+/// in order: the `x-amzn-ErrorType` header; the body's top-level `code`, then `__type` string;
+/// the legacy `{"Output":{"__type":..}}` envelope; for XML, the first `<Code>`, else the root
+/// element's name; each sanitized as Smithy `awsJson1_1` says. The message is the top-level
+/// `message`, `Message` or `errorMessage` string, or the XML `<Message>`. A body that is not a
+/// well-formed JSON object is kept as an excerpt.
 pub(crate) fn parse_service_error(
     status: StatusCode,
     headers: &HeaderMap,
@@ -102,13 +91,9 @@ pub(crate) fn parse_service_error(
     }
 }
 
-/// An error the service answered with: any response whose status is not
-/// 2xx.
-///
-/// Operation errors such as [`PutRecordError`](crate::PutRecordError) wrap it, one variant per
-/// error code the operation's API model declares, so this type carries
-/// everything a caller needs to log, retry or report an error whatever its
-/// code.
+/// An error the service answered with: any response whose status is not 2xx. Operation errors
+/// such as [`PutRecordError`](crate::PutRecordError) wrap it, one variant per error code the
+/// operation's API model declares; it carries what is needed to log, retry or report any code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceError {
     code: Option<String>,
@@ -120,17 +105,15 @@ pub struct ServiceError {
 }
 
 impl ServiceError {
-    /// The error code without namespace or URL, e.g.
-    /// `ProvisionedThroughputExceededException`. `None` when the response
-    /// named no error anywhere (an empty or binary body without an
-    /// `x-amzn-ErrorType` header, for instance).
+    /// The error code without namespace or URL, e.g. `ProvisionedThroughputExceededException`;
+    /// `None` when the response named no error anywhere (say, an empty body and no
+    /// `x-amzn-ErrorType` header).
     pub fn code(&self) -> Option<&str> {
         self.code.as_deref()
     }
 
-    /// The service's human-readable message, as sent (it may span lines;
-    /// [`Display`](fmt::Display) puts it on one), cut after
-    /// [`MAX_ERROR_TEXT_BYTES`](crate::MAX_ERROR_TEXT_BYTES).
+    /// The service's message as sent (it may span lines; [`Display`](fmt::Display) puts it on
+    /// one), cut after [`MAX_ERROR_TEXT_BYTES`](crate::MAX_ERROR_TEXT_BYTES).
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
@@ -140,9 +123,8 @@ impl ServiceError {
         self.status
     }
 
-    /// The request id AWS assigned, to quote when contacting AWS support:
-    /// the `x-amzn-RequestId` header, else `x-amz-request-id`, else a
-    /// `<RequestId>` element of an XML body.
+    /// The request id AWS assigned, to quote to AWS support: the `x-amzn-RequestId` header,
+    /// else `x-amz-request-id`, else an XML body's `<RequestId>`.
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
     }
@@ -162,9 +144,8 @@ impl ServiceError {
         self.retry_class == RetryClass::Throttling
     }
 
-    /// The start of the body (at most 256 bytes, decoded lossily) when it
-    /// was not a well-formed JSON object: XML, HTML from a proxy, binary
-    /// data or a truncated body. `None` for JSON objects and empty bodies.
+    /// The start of the body (at most 256 bytes, decoded lossily) when it was not a well-formed
+    /// JSON object (XML, a proxy's HTML, binary, truncated) nor empty.
     pub fn body_excerpt(&self) -> Option<&str> {
         self.body_excerpt.as_deref()
     }
@@ -192,15 +173,11 @@ impl fmt::Display for ServiceError {
 
 impl std::error::Error for ServiceError {}
 
-/// A 2xx response whose body is not what the operation's API model
-/// promises: a required member missing or of the wrong type or shape,
-/// invalid JSON, trailing bytes, invalid UTF-8, not a JSON object, or an
-/// empty body.
+/// A 2xx response whose body is not what the operation's API model promises (a required member
+/// missing or mistyped, invalid JSON or UTF-8, trailing bytes, not an object, empty).
 ///
-/// The service (or something between it and the caller) is at fault. The
-/// request may well have succeeded, so it is **not** retryable: retrying a
-/// write such as PutRecord could store the record twice. Log it with the
-/// request id and excerpt, and treat the outcome of the request as unknown.
+/// The request may well have succeeded, so it is **not** retryable (a PutRecord could be stored
+/// twice): log it with the request id and excerpt, and treat the outcome as unknown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MalformedResponse {
     status: StatusCode,
@@ -210,9 +187,8 @@ pub struct MalformedResponse {
 }
 
 impl MalformedResponse {
-    /// Builds the error for a 2xx response whose body an operation's
-    /// success parser rejected for `reason`, keeping the request id and a
-    /// bounded excerpt of `body`.
+    /// The error for a 2xx `body` a success parser rejected for `reason`, keeping the request id
+    /// and a bounded excerpt.
     pub(crate) fn new(
         status: StatusCode,
         headers: &HeaderMap,
@@ -242,14 +218,13 @@ impl MalformedResponse {
         self.request_id.as_deref()
     }
 
-    /// Why the body was rejected, e.g. ``required member `ShardId` is
-    /// missing``.
+    /// Why the body was rejected, e.g. ``required member `ShardId` is missing``.
     pub fn reason(&self) -> &str {
         &self.reason
     }
 
-    /// The start of the body: at most 256 bytes, decoded lossily (invalid
-    /// UTF-8 becomes U+FFFD) and cut on a character boundary.
+    /// The start of the body: at most 256 bytes, decoded lossily (invalid UTF-8 becomes U+FFFD)
+    /// and cut on a character boundary.
     pub fn body_excerpt(&self) -> &str {
         &self.body_excerpt
     }
@@ -273,9 +248,8 @@ impl fmt::Display for MalformedResponse {
 
 impl std::error::Error for MalformedResponse {}
 
-/// The accessors every operation's error enum answers alike, generated from the list of its
-/// variants that wrap a [`ServiceError`]; the enum must also have a `Malformed` variant wrapping a
-/// [`MalformedResponse`]. Used inside the enum's `impl` block.
+/// The accessors of an operation's error enum (inside its `impl`), from its variants that wrap a
+/// [`ServiceError`]; the enum also needs a `Malformed` variant wrapping a [`MalformedResponse`].
 macro_rules! operation_error_accessors {
     ($($variant:ident),+ $(,)?) => {
         /// The service error inside, for every variant that carries one.
@@ -295,9 +269,8 @@ macro_rules! operation_error_accessors {
             }
         }
 
-        /// The error code as received (sanitized), e.g. `InternalFailure` when the service
-        /// used that alias of `InternalFailureException`. `None` when the service sent no code
-        /// and for errors that are not service errors.
+        /// The error code as received (sanitized), e.g. `InternalFailure`, an alias of
+        /// `InternalFailureException`; `None` without a code or a service error.
         pub fn code(&self) -> Option<&str> {
             self.service_error().and_then($crate::service_error::ServiceError::code)
         }
@@ -306,9 +279,7 @@ macro_rules! operation_error_accessors {
         pub fn message(&self) -> Option<&str> {
             match self.malformed() {
                 Some(err) => Some(err.reason()),
-                None => self
-                    .service_error()
-                    .and_then($crate::service_error::ServiceError::message),
+                None => self.service_error()?.message(),
             }
         }
 
@@ -326,9 +297,7 @@ macro_rules! operation_error_accessors {
         pub fn request_id(&self) -> Option<&str> {
             match self.malformed() {
                 Some(err) => err.request_id(),
-                None => self
-                    .service_error()
-                    .and_then($crate::service_error::ServiceError::request_id),
+                None => self.service_error()?.request_id(),
             }
         }
 

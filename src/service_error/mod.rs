@@ -1,15 +1,9 @@
 //! The error core every operation shares: what Kinesis answers when it says no.
 //!
-//! `parse_service_error` turns any non-2xx `(status, headers, body)` into a [`ServiceError`]
-//! (code from the `x-amzn-ErrorType` header, else the body's `code`, `__type` or legacy
-//! `Output.__type`, else the XML `<Code>` or root element, sanitized; message; request id;
-//! [`RetryClass`]); it never fails. `MalformedResponse::new` is the error for a 2xx body an
-//! operation's parser rejects. Each operation adds only the errors its API model declares: an
-//! enum with one variant per modelled code plus `Unmodeled` and `Malformed`, picked by code, with
+//! `parse_service_error` turns any non-2xx response into a [`ServiceError`];
+//! `MalformedResponse::new` is the error for a 2xx body a parser rejects. Each operation adds an
+//! enum with one variant per code its API model declares plus `Unmodeled` and `Malformed`, with
 //! the accessors of `operation_error_accessors!` (see `put_record::error`).
-//!
-//! Files: `body` reads any body (JSON, the legacy envelope, XML) within a bound, `retry`
-//! decides the class, `display` bounds and escapes network text, `error` builds the errors.
 
 mod body;
 mod display;

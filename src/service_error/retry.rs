@@ -1,40 +1,31 @@
-//! [`RetryClass`]: whether and how an error is worth retrying, decided from its code and status
-//! as the AWS SDKs' standard retry strategy decides it.
+//! [`RetryClass`]: whether and how an error is worth retrying.
 
 use http::StatusCode;
 
-/// How a caller may retry a failed request.
-///
-/// The classes follow the AWS SDKs' standard retry strategy: throttling
-/// errors are retried after a back-off, transient errors are retried at
-/// once or with a short back-off, anything else is not retried.
+/// How a caller may retry a failed request, as the AWS SDKs' standard retry strategy does:
+/// throttling after a back-off, transient errors at once or after a short one, others never.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RetryClass {
-    /// The service is limiting the request rate (for example
-    /// `ProvisionedThroughputExceededException`). Retry after a back-off,
-    /// and slow down.
+    /// The service is limiting the request rate (e.g. `ProvisionedThroughputExceededException`).
+    /// Retry after a back-off, and slow down.
     Throttling,
-    /// The service had a passing failure (HTTP 500, 502, 503 or 504, or a
-    /// code such as `InternalFailure` or `ServiceUnavailable`). Retrying
-    /// the same request may succeed.
+    /// The service had a passing failure (HTTP 500, 502, 503 or 504, or a code such as
+    /// `InternalFailure`). Retrying the same request may succeed.
     Transient,
-    /// Retrying the same request will not help: the request, the
-    /// credentials or the stream must change first.
+    /// Retrying will not help: the request, the credentials or the stream must change first.
     None,
 }
 
 impl RetryClass {
-    /// Whether a request failing this way is worth retrying:
-    /// [`Throttling`](Self::Throttling) and [`Transient`](Self::Transient).
+    /// Whether it is [`Throttling`](Self::Throttling) or [`Transient`](Self::Transient).
     pub fn is_retryable(self) -> bool {
         matches!(self, Self::Throttling | Self::Transient)
     }
 }
 
 /// Codes the AWS SDKs' standard retry strategy treats as throttling, plus
-/// `KMSThrottlingException`, which Kinesis returns when AWS KMS throttles
-/// the key and which is throttling by nature.
+/// `KMSThrottlingException` (Kinesis's answer when AWS KMS throttles the key).
 const THROTTLING_CODES: &[&str] = &[
     "ProvisionedThroughputExceededException",
     "KMSThrottlingException",
@@ -62,14 +53,12 @@ const TRANSIENT_CODES: &[&str] = &[
     "RequestTimeoutException",
 ];
 
-/// The code of a dry run whose checks passed: an expected answer, never
-/// worth retrying.
+/// The code of a dry run whose checks passed: an expected answer, never retried.
 pub(crate) const DRY_RUN_CODE: &str = "DryRunOperationException";
 
-/// Decides how a caller may retry an error, from its sanitized code and its
-/// status, in this order: a dry run's answer is never retried; a throttling
-/// code is throttling whatever the status; status 500, 502, 503 or 504, or
-/// a transient code, is transient; anything else is not retryable.
+/// The class of an error, from its sanitized code and status, in this order: a dry run's answer
+/// is none; a throttling code is throttling whatever the status; a transient code or status 500,
+/// 502, 503 or 504 is transient; anything else is none.
 pub(crate) fn retry_class(code: Option<&str>, status: StatusCode) -> RetryClass {
     if let Some(code) = code {
         if code == DRY_RUN_CODE {

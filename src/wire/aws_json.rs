@@ -1,9 +1,6 @@
-//! The awsJson1_1 request envelope every Kinesis operation shares.
-//!
-//! Kinesis speaks the awsJson1_1 protocol (Smithy awsJson1_1 specification; Kinesis API
-//! reference, "Common Parameters"): `POST /` with `content-type: application/x-amz-json-1.1`,
-//! `x-amz-target: Kinesis_20131202.<Operation>`, and one JSON object as the body. Signing
-//! headers (`authorization`, `x-amz-date`, `x-amz-security-token`) are the signer's job.
+//! The awsJson1_1 request envelope every Kinesis operation shares (Smithy awsJson1_1
+//! specification; Kinesis API reference, "Common Parameters"): `POST /`, the awsJson1_1
+//! `content-type`, `x-amz-target: Kinesis_20131202.<Operation>`, one JSON object as the body.
 
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST};
 use http::{HeaderName, HeaderValue, Method, Request};
@@ -19,8 +16,8 @@ pub const X_AMZ_TARGET: &str = "x-amz-target";
 pub const SIGNING_NAME: &str = "kinesis";
 
 /// Builds an awsJson1_1 `POST` to `endpoint` for the operation `target` (an `x-amz-target`
-/// value such as `Kinesis_20131202.PutRecord`), with its four headers `content-type`,
-/// `x-amz-target`, `content-length` and `host`, each inserted by name.
+/// value such as `Kinesis_20131202.PutRecord`), with `content-type`, `x-amz-target`,
+/// `content-length` and `host`.
 pub(crate) fn request(
     endpoint: &Endpoint,
     target: &'static str,

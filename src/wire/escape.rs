@@ -1,9 +1,5 @@
-//! Finding the bytes a JSON string cannot hold as they are.
-//!
-//! Every partition key and sequence number goes through this scan once, as it is checked, so
-//! the usual key (no quote, backslash or control byte) is later copied into the body as it is.
-//! The scan reads eight bytes a word ("SWAR"); the byte-at-a-time [`is_special`] is its
-//! definition, and the tests check that the two agree.
+//! Finding the bytes a JSON string cannot hold as they are, eight bytes a word ("SWAR"); the
+//! byte-at-a-time [`is_special`] is the definition, and the tests check that the two agree.
 
 /// Whether `b` cannot stand for itself inside a JSON string: a quote, a backslash or a control
 /// byte below 0x20 (RFC 8259, section 7).

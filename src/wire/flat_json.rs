@@ -1,13 +1,10 @@
 //! A fast path for the JSON bodies Kinesis usually sends: one object whose members are all plain
 //! strings (no escapes), as in `{"ShardId":"shardId-000000000001","SequenceNumber":"4954..."}`.
 //!
-//! The scanner reads such a body in one pass without building anything and hands each member's
-//! name and value to the caller, borrowed from the body. Whatever else it meets (an escape, a
-//! number, `null`, a nested value, a syntax error) makes it give up with `None`, and the caller
-//! parses the body with serde_json instead, which then decides. So the scanner only has to be
-//! right about what it accepts: for those bodies it yields exactly the members serde_json reads
-//! (RFC 8259: whitespace is space, tab, line feed and carriage return; a string holds no raw
-//! control character below 0x20). Like serde_json reading bytes, it does not check UTF-8.
+//! Anything else (an escape, a number, `null`, nesting, a syntax error) gives `None` and the
+//! caller falls back to serde_json, so the scanner need only be right about what it accepts:
+//! exactly the members serde_json reads (RFC 8259 whitespace and strings). Like serde_json on
+//! bytes, it does not check UTF-8.
 
 /// Calls `member(name, value)` for each member of `body` in order, if `body` is a JSON object
 /// whose members are all strings without escapes, with only whitespace around it; `None` as soon

@@ -6,8 +6,7 @@
 
 use super::escape::first_special;
 
-/// What each byte becomes inside a JSON string: 0 = itself, a letter = `\` + that letter,
-/// `u` = `\u00xx`.
+/// Each byte inside a JSON string: 0 = itself, a letter = `\` + that letter, `u` = `\u00xx`.
 static ESCAPE: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut i = 0;
@@ -66,8 +65,7 @@ pub(crate) fn write_string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
-/// Length of `s` as a JSON string, quotes included, for text that needs no escaping (a value
-/// checked against a pattern that excludes quotes, backslashes and control characters).
+/// Length of `s` as a JSON string, quotes included, for text that needs no escaping.
 pub(crate) fn plain_string_len(s: &[u8]) -> usize {
     s.len() + 2
 }
@@ -81,15 +79,13 @@ pub(crate) fn write_plain_string(out: &mut Vec<u8>, s: &[u8]) {
 }
 
 /// Length of `data` as a JSON string of standard padded base64, quotes included: 4 characters
-/// for every 3 bytes or part of them (RFC 4648, section 4). A slice holds at most `isize::MAX`
-/// bytes, so this cannot overflow.
+/// per 3 bytes or part of them (RFC 4648, section 4); no overflow, a slice is under `isize::MAX`.
 pub(crate) fn base64_string_len(data: &[u8]) -> usize {
     data.len().div_ceil(3) * 4 + 2
 }
 
 /// Appends the standard padded base64 of `data` (RFC 4648, section 4), which needs no JSON
-/// escaping; the caller writes the quotes. `base64-simd` encodes straight into the vector's
-/// spare capacity, with no zero-fill pass first.
+/// escaping; the caller writes the quotes.
 pub(crate) fn write_base64(out: &mut Vec<u8>, data: &[u8]) {
     base64_simd::STANDARD.encode_append(data, out);
 }

@@ -1,5 +1,5 @@
-//! Writing request bodies and reading answers on the wire: the awsJson1_1 envelope, JSON
-//! strings and base64 written into place, and the scanner for the usual flat answer.
+//! Request bodies and answers on the wire: the awsJson1_1 envelope, JSON and base64 writers,
+//! and the scanner for the usual flat answer.
 
 pub(crate) mod aws_json;
 pub(crate) mod escape;
