@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use http::{HeaderMap, Response, StatusCode};
+use http::{HeaderMap, HeaderValue, Response, StatusCode};
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer};
 
@@ -51,7 +51,8 @@ pub struct PutRecordOutput {
     shard_id: String,
     sequence_number: String,
     encryption_type: Option<EncryptionType>,
-    request_id: Option<String>,
+    /// Kept as the header value it is: cloning one shares its bytes.
+    request_id: Option<HeaderValue>,
 }
 
 impl PutRecordOutput {
@@ -73,7 +74,7 @@ impl PutRecordOutput {
 
     /// The request id (the `x-amzn-RequestId` header, else `x-amz-request-id`), if any.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.request_id.as_ref().and_then(|id| id.to_str().ok())
     }
 }
 
@@ -277,7 +278,7 @@ fn parse_success(headers: &HeaderMap, body: &[u8]) -> Result<PutRecordOutput, Co
         shard_id: text(&shard_id),
         sequence_number: text(&sequence_number),
         encryption_type,
-        request_id: service_error::request_id(headers).map(str::to_owned),
+        request_id: service_error::request_id_header(headers).cloned(),
     })
 }
 

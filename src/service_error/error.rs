@@ -27,11 +27,13 @@ pub(crate) fn is_success(status: StatusCode) -> bool {
 /// The request id of a response: the `x-amzn-RequestId` header, else `x-amz-request-id`, if it
 /// is a [valid request id](is_request_id) (HTTP parsers have already trimmed it).
 pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
-    let read = |name: &HeaderName| {
-        header(headers, name)
-            .and_then(|value| value.to_str().ok())
-            .filter(|value| is_request_id(value))
-    };
+    request_id_header(headers).and_then(|value| value.to_str().ok())
+}
+
+/// The header value [`request_id`] reads, for an output that keeps it without a copy.
+pub(crate) fn request_id_header(headers: &HeaderMap) -> Option<&HeaderValue> {
+    let read =
+        |name: &HeaderName| header(headers, name).filter(|value| is_request_id(value.as_bytes()));
     read(&REQUEST_ID).or_else(|| read(&REQUEST_ID_FALLBACK))
 }
 
@@ -47,8 +49,8 @@ fn header<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Option<&'h HeaderVal
 
 /// Whether `id` can be kept as a request id: 1 to [`MAX_REQUEST_ID_BYTES`] of visible ASCII
 /// (no space, no control character).
-fn is_request_id(id: &str) -> bool {
-    (1..=MAX_REQUEST_ID_BYTES).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_graphic())
+fn is_request_id(id: &[u8]) -> bool {
+    (1..=MAX_REQUEST_ID_BYTES).contains(&id.len()) && id.iter().all(u8::is_ascii_graphic)
 }
 
 /// A code sanitized as awsJson1_1 says, kept only if it is `[a-zA-Z0-9_.-]{1,128}` (Smithy shape
@@ -78,7 +80,7 @@ pub(crate) fn parse_service_error(
             .request_id
             .as_deref()
             .map(str::trim)
-            .filter(|id| is_request_id(id))
+            .filter(|id| is_request_id(id.as_bytes()))
     });
     let body_excerpt = (!fields.is_json_object && !body.is_empty()).then(|| body::excerpt(body));
     ServiceError {

@@ -12,6 +12,8 @@ mod retry;
 
 pub(crate) use display::capped_format;
 pub use error::{MalformedResponse, ServiceError};
-pub(crate) use error::{is_success, operation_error_accessors, parse_service_error, request_id};
+pub(crate) use error::{
+    is_success, operation_error_accessors, parse_service_error, request_id, request_id_header,
+};
 pub use retry::RetryClass;
 pub(crate) use retry::{DRY_RUN_CODE, retry_class};
