@@ -27,7 +27,7 @@ pub use limits::{
     STREAM_NAME_MIN_LEN,
 };
 pub use partition_key::PartitionKey;
-pub use record::RecordDistribution;
+pub use record::{IntoRecordData, RecordDistribution};
 pub use sequence_number::SequenceNumber;
 pub use stream::{StreamArn, StreamName};
 

@@ -1,6 +1,8 @@
 //! Rules every record obeys, sent alone (`PutRecord`) or in a batch (`PutRecords`): the
 //! stream's record distribution and the record size limit.
 
+use std::borrow::Cow;
+
 use crate::invalid_input::{Field, InvalidInput, Rule};
 use crate::limits::{MAX_MAX_RECORD_SIZE, MIN_MAX_RECORD_SIZE};
 use crate::partition_key::PartitionKey;
@@ -61,4 +63,39 @@ pub(crate) fn check_record_size(
         ));
     }
     Ok(())
+}
+
+/// A record's data as a caller may give it: bytes or text, borrowed or owned (`&[u8]`,
+/// `&[u8; N]`, `Vec<u8>`, `&Vec<u8>`, `&str`, `String`, `&String`, `Cow<[u8]>`). Text is sent as
+/// its UTF-8 bytes. Borrowed data is not copied.
+pub trait IntoRecordData<'a> {
+    /// The bytes, borrowed when they were given borrowed.
+    fn into_record_data(self) -> Cow<'a, [u8]>;
+}
+
+macro_rules! record_data {
+    ($($ty:ty => |$v:ident| $e:expr),* $(,)?) => {$(
+        impl<'a> IntoRecordData<'a> for $ty {
+            fn into_record_data(self) -> Cow<'a, [u8]> {
+                let $v = self;
+                $e
+            }
+        }
+    )*};
+}
+
+record_data! {
+    &'a [u8] => |v| Cow::Borrowed(v),
+    &'a Vec<u8> => |v| Cow::Borrowed(v.as_slice()),
+    Vec<u8> => |v| Cow::Owned(v),
+    Cow<'a, [u8]> => |v| v,
+    &'a str => |v| Cow::Borrowed(v.as_bytes()),
+    &'a String => |v| Cow::Borrowed(v.as_bytes()),
+    String => |v| Cow::Owned(v.into_bytes()),
+}
+
+impl<'a, const N: usize> IntoRecordData<'a> for &'a [u8; N] {
+    fn into_record_data(self) -> Cow<'a, [u8]> {
+        Cow::Borrowed(self.as_slice())
+    }
 }

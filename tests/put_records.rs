@@ -464,7 +464,7 @@ fn success_fixture() {
         Some("49543463076548007577105092703039560359975228518395019266")
     );
     assert_eq!(out.records()[0].error_code(), None);
-    assert_eq!(out.records()[0].retry_class(), None);
+    assert_eq!(out.records()[0].retry_class(), RetryClass::None);
     assert_eq!(out.encryption_type(), Some(&EncryptionType::Kms));
     assert_eq!(out.request_id(), Some("5f8d0c5e-1"));
 }
@@ -486,8 +486,8 @@ fn partial_failure_fixture() {
             "Rate exceeded for shard shardId-000000000001 in stream exampleStreamName under account 111111111111."
         )
     );
-    assert_eq!(r[1].retry_class(), Some(RetryClass::Throttling));
-    assert_eq!(r[2].retry_class(), Some(RetryClass::Transient));
+    assert_eq!(r[1].retry_class(), RetryClass::Throttling);
+    assert_eq!(r[2].retry_class(), RetryClass::Transient);
     assert_eq!(r[1].shard_id(), None);
     let retry = input.retry_failed(&out).unwrap();
     assert_eq!(retry.original_indices().collect::<Vec<_>>(), [1, 2]);
@@ -503,7 +503,7 @@ fn all_failed_fixture() {
     let out = parse_put_records_response(&input, &response("all_failed.http")).unwrap();
     assert_eq!(out.failed_record_count(), 3);
     assert_eq!(out.encryption_type(), Some(&EncryptionType::None));
-    assert_eq!(out.records()[1].retry_class(), Some(RetryClass::None));
+    assert_eq!(out.records()[1].retry_class(), RetryClass::None);
     assert_eq!(out.records()[2].error_message(), None);
     // The KMS access error is final: only entries 0 and 2 are retried.
     let retry = input.retry_failed(&out).unwrap();
@@ -1020,4 +1020,55 @@ proptest::proptest! {
         check_packing(&batches, n, &shards, (1000, MIB));
         proptest::prop_assert!(batches.iter().all(|b| b.input().len() <= max_entries));
     }
+}
+
+#[test]
+fn a_failed_entry_names_its_predicted_shard_and_one_retry_class() {
+    let map = kinesis_proto::ShardMap::even(4).unwrap();
+    let batch = PutRecordsInput::builder()
+        .stream_name("orders")
+        .entry_parts(&b"a"[..], "k1")
+        .entry_parts(&b"b"[..], "abcd")
+        .build()
+        .unwrap();
+    let response = http::Response::new(
+        r#"{"FailedRecordCount":1,"Records":[{"ShardId":"shardId-000000000001","SequenceNumber":"1"},
+        {"ErrorCode":"ProvisionedThroughputExceededException","ErrorMessage":"Rate exceeded"}]}"#,
+    );
+    let output = parse_put_records_response(&batch, &response).unwrap();
+    let throttled: Vec<&str> = output
+        .records()
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.retry_class() == RetryClass::Throttling)
+        .filter_map(|(i, _)| batch.predicted_shard(i, &map).map(|s| s.id()))
+        .collect();
+    assert_eq!(throttled, ["shardId-000000000003"]);
+    assert_eq!(output.records()[0].retry_class(), RetryClass::None);
+    assert_eq!(batch.predicted_shard(2, &map), None);
+}
+
+#[test]
+fn data_is_taken_as_bytes_or_text_borrowed_or_owned() {
+    let text = String::from("payload");
+    let bytes = b"payload".to_vec();
+    let entries = [
+        PutRecordsEntry::new("payload", "k"),
+        PutRecordsEntry::new(&text, "k"),
+        PutRecordsEntry::new(text.clone(), "k"),
+        PutRecordsEntry::new(b"payload", "k"),
+        PutRecordsEntry::new(&bytes[..], "k"),
+        PutRecordsEntry::new(&bytes, "k"),
+        PutRecordsEntry::new(bytes.clone(), "k"),
+    ];
+    for entry in entries {
+        assert_eq!(&*entry.data, b"payload");
+    }
+    let single = kinesis_proto::PutRecordInput::builder()
+        .stream_name("s")
+        .partition_key("k")
+        .data(text)
+        .build()
+        .unwrap();
+    assert_eq!(single.data(), b"payload");
 }

@@ -7,7 +7,9 @@ use crate::hash_key::HashKey;
 use crate::invalid_input::{Field, InvalidInput, Rule};
 use crate::limits::DEFAULT_MAX_RECORD_SIZE;
 use crate::partition_key::PartitionKey;
-use crate::record::{RecordDistribution, check_max_record_size, check_record_size, record_size};
+use crate::record::{
+    IntoRecordData, RecordDistribution, check_max_record_size, check_record_size, record_size,
+};
 use crate::routing::{Shard, ShardMap};
 use crate::sequence_number::SequenceNumber;
 use crate::stream::{StreamArn, StreamName};
@@ -247,8 +249,8 @@ impl<'a> PutRecordInputBuilder<'a> {
 
     /// The record's data (`Data`), owned (`Vec<u8>`) or borrowed (`&[u8]`), before base64.
     /// Required; may be empty.
-    pub fn data(mut self, data: impl Into<Cow<'a, [u8]>>) -> Self {
-        self.data = Some(data.into());
+    pub fn data(mut self, data: impl IntoRecordData<'a>) -> Self {
+        self.data = Some(data.into_record_data());
         self
     }
 

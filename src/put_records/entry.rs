@@ -8,7 +8,7 @@ use crate::hash_key::HashKey;
 use crate::invalid_input::{Field, InvalidInput, Rule};
 use crate::limits::EXPLICIT_HASH_KEY_MAX_DIGITS;
 use crate::partition_key::PartitionKey;
-use crate::record::{RecordDistribution, check_record_size, record_size};
+use crate::record::{IntoRecordData, RecordDistribution, check_record_size, record_size};
 use crate::wire::json;
 
 /// One record of a batch, as the caller gives it: plain public fields, checked by
@@ -40,18 +40,18 @@ pub struct PutRecordsEntry<'a> {
 
 impl<'a> PutRecordsEntry<'a> {
     /// An entry with data and a partition key, the common case.
-    pub fn new(data: impl Into<Cow<'a, [u8]>>, partition_key: impl Into<Cow<'a, str>>) -> Self {
+    pub fn new(data: impl IntoRecordData<'a>, partition_key: impl Into<Cow<'a, str>>) -> Self {
         PutRecordsEntry {
-            data: data.into(),
+            data: data.into_record_data(),
             partition_key: Some(partition_key.into()),
             explicit_hash_key: None,
         }
     }
 
     /// An entry without a partition key, for a batch to a [`RecordDistribution::Auto`] stream.
-    pub fn keyless(data: impl Into<Cow<'a, [u8]>>) -> Self {
+    pub fn keyless(data: impl IntoRecordData<'a>) -> Self {
         PutRecordsEntry {
-            data: data.into(),
+            data: data.into_record_data(),
             ..PutRecordsEntry::default()
         }
     }

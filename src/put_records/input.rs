@@ -7,7 +7,8 @@ use super::entry::{PutRecordsEntry, ValidatedEntry};
 use crate::hash_key::HashKey;
 use crate::invalid_input::{Field, InvalidInput, LengthUnit, Rule};
 use crate::limits::{DEFAULT_MAX_RECORD_SIZE, MIB};
-use crate::record::{RecordDistribution, check_max_record_size};
+use crate::record::{IntoRecordData, RecordDistribution, check_max_record_size};
+use crate::routing::{Shard, ShardMap};
 use crate::stream::{StreamArn, StreamName};
 
 /// Most entries in one `PutRecords` request ("Each PutRecords request can support up to 500
@@ -133,6 +134,12 @@ impl<'a> PutRecordsInput<'a> {
         self.entries
             .get(i)
             .and_then(ValidatedEntry::routing_hash_key)
+    }
+
+    /// The shard of `map` that entry `i` lands on, by [`hash_key`](Self::hash_key): where a
+    /// failed entry's shard is throttling, say. `None` out of range and on an `AUTO` stream.
+    pub fn predicted_shard<'m>(&self, i: usize, map: &'m ShardMap) -> Option<&'m Shard> {
+        self.hash_key(i).map(|key| map.shard_for(key))
     }
 
     /// An owned copy of the batch that no longer borrows.
@@ -328,7 +335,7 @@ impl<'a> PutRecordsInputBuilder<'a> {
     /// `.entry(PutRecordsEntry::new(data, partition_key))`.
     pub fn entry_parts(
         self,
-        data: impl Into<Cow<'a, [u8]>>,
+        data: impl IntoRecordData<'a>,
         partition_key: impl Into<Cow<'a, str>>,
     ) -> Self {
         self.entry(PutRecordsEntry::new(data, partition_key))

@@ -103,17 +103,17 @@ impl EntryResult {
     /// How a failed entry may be retried: [`RetryClass::Throttling`] for
     /// `ProvisionedThroughputExceededException` (and the other throttling codes the shared
     /// classifier knows), [`RetryClass::Transient`] for `InternalFailure`,
-    /// [`RetryClass::None`] for any other code. `None` for a success.
-    pub fn retry_class(&self) -> Option<RetryClass> {
+    /// [`RetryClass::None`] for any other code and for a success (nothing to retry).
+    pub fn retry_class(&self) -> RetryClass {
         match &self.0 {
-            Outcome::Failure { retry_class, .. } => Some(*retry_class),
-            Outcome::Success { .. } => None,
+            Outcome::Failure { retry_class, .. } => *retry_class,
+            Outcome::Success { .. } => RetryClass::None,
         }
     }
 
     /// Whether this is a failed entry worth retrying (throttling or transient).
     pub fn is_retryable(&self) -> bool {
-        self.retry_class().is_some_and(RetryClass::is_retryable)
+        self.retry_class().is_retryable()
     }
 }
 
@@ -191,7 +191,7 @@ pub type PutRecordsError = PutRecordError;
 /// );
 /// let output = parse_put_records_response(&batch, &response)?;
 /// assert_eq!(output.failed_record_count(), 1);
-/// assert_eq!(output.records()[0].retry_class(), Some(RetryClass::Throttling));
+/// assert_eq!(output.records()[0].retry_class(), RetryClass::Throttling);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
@@ -346,7 +346,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(out.records()[0].error_code(), Some("InternalFailure"));
-        assert_eq!(out.records()[0].retry_class(), Some(RetryClass::Transient));
+        assert_eq!(out.records()[0].retry_class(), RetryClass::Transient);
         assert_eq!(out.records()[1].sequence_number(), Some("12"));
         assert_eq!(out.encryption_type(), Some(&EncryptionType::Kms));
     }
