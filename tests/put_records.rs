@@ -1072,3 +1072,23 @@ fn data_is_taken_as_bytes_or_text_borrowed_or_owned() {
         .unwrap();
     assert_eq!(single.data(), b"payload");
 }
+
+#[test]
+fn an_entry_error_keeps_a_bounded_message_and_only_a_code() {
+    let batch = PutRecordsInput::builder()
+        .stream_name("orders")
+        .entry_parts(&b"a"[..], "k1")
+        .build()
+        .unwrap();
+    let long = "m".repeat(3 * kinesis_proto::MAX_ERROR_TEXT_BYTES);
+    let body = format!(
+        r#"{{"FailedRecordCount":1,"Records":[{{"ErrorCode":"InternalFailure","ErrorMessage":"{long}"}}]}}"#
+    );
+    let output = parse_put_records_response(&batch, &http::Response::new(body)).unwrap();
+    let message = output.records()[0].error_message().unwrap();
+    assert!(message.len() < kinesis_proto::MAX_ERROR_TEXT_BYTES + 32);
+    assert!(message.ends_with("more bytes)"));
+    let body = r#"{"FailedRecordCount":1,"Records":[{"ErrorCode":"Bad\nCode"}]}"#;
+    let err = parse_put_records_response(&batch, &http::Response::new(body)).unwrap_err();
+    assert!(err.malformed().is_some(), "{err}");
+}

@@ -325,7 +325,13 @@ fn entry_result(entry: ResultEntry<'_>) -> Result<EntryResult, &'static str> {
             if code.is_empty() {
                 return Err("has an empty `ErrorCode`");
             }
-            Ok(EntryResult::failure(&code, entry.error_message.as_deref()))
+            if !is_valid_shard_id(code.as_bytes()) {
+                return Err("has an `ErrorCode` that is not a code, [a-zA-Z0-9_.-]{1,128}");
+            }
+            let message = entry
+                .error_message
+                .map(|m| error::capped(&m, MAX_ERROR_TEXT_BYTES));
+            Ok(EntryResult::failure(&code, message.as_deref()))
         }
     }
 }
