@@ -890,8 +890,11 @@ proptest::proptest! {
 // Packing
 // ---------------------------------------------------------------------------------------------
 
-fn pack_entries(n: usize, size: impl Fn(usize) -> usize) -> PutRecordsInputBuilder<'static> {
-    builder().entries((0..n).map(|i| PutRecordsEntry::new(vec![0; size(i)], format!("key-{i}"))))
+fn pack_entries(
+    n: usize,
+    size: impl Fn(usize) -> usize,
+) -> impl Iterator<Item = PutRecordsEntry<'static>> {
+    (0..n).map(move |i| PutRecordsEntry::new(vec![0; size(i)], format!("key-{i}")))
 }
 
 fn check_packing(
@@ -943,18 +946,21 @@ fn packing_respects_count_size_and_shard_caps() {
     let shards = ShardMap::even(4).unwrap();
     let options = PackOptions::default();
     // Count: 1,200 small records.
-    let batches = pack_entries(1200, |_| 10).pack(&shards, &options).unwrap();
+    let batches = builder()
+        .pack(pack_entries(1200, |_| 10), &shards, &options)
+        .unwrap();
     assert_eq!(batches.len(), 3);
     check_packing(&batches, 1200, &shards, (1000, MIB));
     // Size: 100 KiB records, 10 MiB per request, 1 MiB per shard per request.
-    let batches = pack_entries(300, |_| 100 * 1024)
-        .pack(&shards, &options)
+    let batches = builder()
+        .pack(pack_entries(300, |_| 100 * 1024), &shards, &options)
         .unwrap();
     check_packing(&batches, 300, &shards, (1000, MIB));
     // The older 5 MiB limit, no shard caps: records of varied sizes up to 1 MiB.
-    let batches = pack_entries(200, |i| (i * 7919) % (MIB - 16))
+    let batches = builder()
         .max_request_size(PUT_RECORDS_LEGACY_MAX_REQUEST_SIZE)
         .pack(
+            pack_entries(200, |i| (i * 7919) % (MIB - 16)),
             &shards,
             &PackOptions::new()
                 .max_shard_bytes(None)
@@ -964,8 +970,9 @@ fn packing_respects_count_size_and_shard_caps() {
     check_packing(&batches, 200, &shards, (usize::MAX, usize::MAX));
     assert!(batches.iter().all(|b| b.input().request_size() <= 5 * MIB));
     // Tight caps: 3 records per shard per request, 100 entries per request.
-    let batches = pack_entries(500, |_| 1)
+    let batches = builder()
         .pack(
+            pack_entries(500, |_| 1),
             &shards,
             &PackOptions::new()
                 .max_shard_records(Some(3))
@@ -980,8 +987,11 @@ fn packing_an_auto_stream_cuts_by_count_and_size_only() {
     let shards = ShardMap::even(2).unwrap();
     let batches = builder()
         .record_distribution(RecordDistribution::Auto)
-        .entries((0..600).map(|_| PutRecordsEntry::keyless(&b"x"[..])))
-        .pack(&shards, &PackOptions::default())
+        .pack(
+            (0..600).map(|_| PutRecordsEntry::keyless(&b"x"[..])),
+            &shards,
+            &PackOptions::default(),
+        )
         .unwrap();
     assert_eq!(batches.len(), 2);
     assert!(batches.iter().all(|b| b.per_shard().is_empty()));
@@ -990,14 +1000,18 @@ fn packing_an_auto_stream_cuts_by_count_and_size_only() {
 #[test]
 fn packing_reports_entry_errors_by_position_and_packs_nothing_for_no_entries() {
     let shards = ShardMap::even(2).unwrap();
-    let e = pack_entries(700, |_| 1)
-        .entry_parts(&b""[..], "")
-        .pack(&shards, &PackOptions::default())
+    let bad = PutRecordsEntry::new(&b""[..], "");
+    let e = builder()
+        .pack(
+            pack_entries(700, |_| 1).chain([bad]),
+            &shards,
+            &PackOptions::default(),
+        )
         .unwrap_err();
     assert_eq!(e.entry_index(), Some(700));
     assert!(
         builder()
-            .pack(&shards, &PackOptions::default())
+            .pack([], &shards, &PackOptions::default())
             .unwrap()
             .is_empty()
     );
@@ -1014,8 +1028,8 @@ proptest::proptest! {
     ) {
         let shards = ShardMap::even(shard_count).unwrap();
         let n = sizes.len();
-        let batches = pack_entries(n, |i| sizes[i])
-            .pack(&shards, &PackOptions::new().max_entries(max_entries))
+        let batches = builder()
+            .pack(pack_entries(n, |i| sizes[i]), &shards, &PackOptions::new().max_entries(max_entries))
             .unwrap();
         check_packing(&batches, n, &shards, (1000, MIB));
         proptest::prop_assert!(batches.iter().all(|b| b.input().len() <= max_entries));
@@ -1091,4 +1105,17 @@ fn an_entry_error_keeps_a_bounded_message_and_only_a_code() {
     let body = r#"{"FailedRecordCount":1,"Records":[{"ErrorCode":"Bad\nCode"}]}"#;
     let err = parse_put_records_response(&batch, &http::Response::new(body)).unwrap_err();
     assert!(err.malformed().is_some(), "{err}");
+}
+
+#[test]
+fn an_endless_list_of_valid_entries_is_read_only_past_the_limit() {
+    let endless = std::iter::repeat_with(|| PutRecordsEntry::new(&b"x"[..], "k"));
+    let err = builder().entries(endless).build().unwrap_err();
+    assert_eq!(err.field(), "records");
+    assert_eq!(err.to_string(), "records: 501 entries, the limit is 500");
+    // Two lists add up, and the second is read only up to the limit too.
+    let first = std::iter::repeat_with(|| PutRecordsEntry::new(&b"x"[..], "k")).take(300);
+    let endless = std::iter::repeat_with(|| PutRecordsEntry::new(&b"x"[..], "k"));
+    let err = builder().entries(first).entries(endless).build().unwrap_err();
+    assert_eq!(err.field(), "records");
 }

@@ -241,13 +241,23 @@ impl<'a> AddedEntries<'a> {
         }
     }
 
-    /// Adds every entry, reserving from the size hint at most a batch's room. Once an entry is
-    /// refused and over 500 are counted, no more are pulled: no later entry changes the result.
-    fn extend(&mut self, entries: impl IntoIterator<Item = PutRecordsEntry<'a>>) {
+    /// Adds the entries of `entries`, reserving from the size hint at most a batch's room. For a
+    /// batch (`whole == false`) it stops pulling at the first entry past 500, which `build`
+    /// refuses on the count whatever follows; for [`pack`](PutRecordsInputBuilder::pack)
+    /// (`whole == true`) it reads every entry up to the first refused one.
+    pub(crate) fn extend(
+        &mut self,
+        entries: impl IntoIterator<Item = PutRecordsEntry<'a>>,
+        whole: bool,
+    ) {
         let mut entries = entries.into_iter();
         let room = PUT_RECORDS_MAX_ENTRIES.saturating_sub(self.kept.len());
         self.kept.reserve(entries.size_hint().0.min(room));
-        while self.first_refused.is_none() || self.given <= PUT_RECORDS_MAX_ENTRIES {
+        while if whole {
+            self.first_refused.is_none()
+        } else {
+            self.given <= PUT_RECORDS_MAX_ENTRIES
+        } {
             let Some(entry) = entries.next() else { return };
             self.push(entry);
         }
@@ -341,10 +351,11 @@ impl<'a> PutRecordsInputBuilder<'a> {
         self.entry(PutRecordsEntry::new(data, partition_key))
     }
 
-    /// Adds every entry of `entries`, in order. After an entry is refused, pulling stops past the
-    /// 500th, so `build` reports `records` even for an endless iterator.
+    /// Adds the entries of `entries`, in order, up to the first past the 500-entry limit: no
+    /// more is pulled, so `build` refuses the count even for an endless iterator. To cut any
+    /// number of entries into batches, give them to [`pack`](Self::pack).
     pub fn entries(mut self, entries: impl IntoIterator<Item = PutRecordsEntry<'a>>) -> Self {
-        self.entries.extend(entries);
+        self.entries.extend(entries, false);
         self
     }
 

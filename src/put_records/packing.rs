@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use super::entry::ValidatedEntry;
+use super::entry::{PutRecordsEntry, ValidatedEntry};
 use super::input::{
     BatchSettings, PUT_RECORDS_MAX_ENTRIES, PutRecordsInput, PutRecordsInputBuilder,
 };
@@ -127,7 +127,8 @@ impl<'a> PackedBatch<'a> {
 }
 
 impl<'a> PutRecordsInputBuilder<'a> {
-    /// Checks any number of entries and cuts them into `PutRecords` requests: a request is
+    /// Checks any number of entries (those added to the builder, then `records`, read through)
+    /// and cuts them into `PutRecords` requests: a request is
     /// closed when the next entry would break a limit ([`PackOptions::max_entries`], the request
     /// size limit, or a per-shard cap for the shard `shards` routes the entry to). The requests,
     /// concatenated, hold every entry once, in the order given, so records of one partition key
@@ -139,8 +140,11 @@ impl<'a> PutRecordsInputBuilder<'a> {
     /// let shards = ShardMap::even(4)?;
     /// let batches = PutRecordsInput::builder()
     ///     .stream_name("orders")
-    ///     .entries((0..1200).map(|i| PutRecordsEntry::new(vec![0; 100], format!("key-{i}"))))
-    ///     .pack(&shards, &PackOptions::default())?;
+    ///     .pack(
+    ///         (0..1200).map(|i| PutRecordsEntry::new(vec![0; 100], format!("key-{i}"))),
+    ///         &shards,
+    ///         &PackOptions::default(),
+    ///     )?;
     /// assert_eq!(batches.iter().map(|b| b.input().len()).collect::<Vec<_>>(), [500, 500, 200]);
     /// let first = &batches[0];
     /// assert_eq!(first.per_shard().iter().map(|s| s.records()).sum::<usize>(), 500);
@@ -153,10 +157,12 @@ impl<'a> PutRecordsInputBuilder<'a> {
     /// and request size checks; an entry's error names its position among the entries given.
     pub fn pack(
         self,
+        records: impl IntoIterator<Item = PutRecordsEntry<'a>>,
         shards: &ShardMap,
         options: &PackOptions,
     ) -> Result<Vec<PackedBatch<'a>>, InvalidInput> {
-        let (settings, entries) = self.into_parts();
+        let (settings, mut entries) = self.into_parts();
+        entries.extend(records, true);
         let settings = settings?;
         entries.check(&settings)?;
         let route = settings.distribution != RecordDistribution::Auto;

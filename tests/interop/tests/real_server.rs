@@ -716,8 +716,7 @@ fn put_records_routes_every_entry_to_the_predicted_shard() {
         let batches = PutRecordsInput::builder()
             .stream_name(stream.name.as_str())
             .max_request_size(PUT_RECORDS_LEGACY_MAX_REQUEST_SIZE)
-            .entries(entries)
-            .pack(&map, &PackOptions::default())
+            .pack(entries, &map, &PackOptions::default())
             .expect("valid entries");
         let mut sent = 0;
         let mut non_ascii = 0;
