@@ -1116,6 +1116,10 @@ fn an_endless_list_of_valid_entries_is_read_only_past_the_limit() {
     // Two lists add up, and the second is read only up to the limit too.
     let first = std::iter::repeat_with(|| PutRecordsEntry::new(&b"x"[..], "k")).take(300);
     let endless = std::iter::repeat_with(|| PutRecordsEntry::new(&b"x"[..], "k"));
-    let err = builder().entries(first).entries(endless).build().unwrap_err();
+    let err = builder()
+        .entries(first)
+        .entries(endless)
+        .build()
+        .unwrap_err();
     assert_eq!(err.field(), "records");
 }
