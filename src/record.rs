@@ -36,13 +36,10 @@ pub(crate) fn check_max_record_size(bytes: usize) -> Result<(), InvalidInput> {
     if (MIN_MAX_RECORD_SIZE..=MAX_MAX_RECORD_SIZE).contains(&bytes) {
         Ok(())
     } else {
+        let (value, min, max) = (bytes, MIN_MAX_RECORD_SIZE, MAX_MAX_RECORD_SIZE);
         Err(InvalidInput::new(
             Field::MaxRecordSize,
-            Rule::OutOfRange {
-                value: bytes,
-                min: MIN_MAX_RECORD_SIZE,
-                max: MAX_MAX_RECORD_SIZE,
-            },
+            Rule::OutOfRange { value, min, max },
         ))
     }
 }
@@ -57,17 +54,13 @@ pub(crate) fn check_record_size(
 ) -> Result<(), InvalidInput> {
     let size = record_size(data, key);
     if size > limit {
-        return Err(InvalidInput::new(
-            Field::Data,
-            Rule::RecordTooLarge { size, limit },
-        ));
+        let rule = Rule::RecordTooLarge { size, limit };
+        return Err(InvalidInput::new(Field::Data, rule));
     }
     Ok(())
 }
 
-/// A record's data as a caller may give it: bytes or text, borrowed or owned (`&[u8]`,
-/// `&[u8; N]`, `Vec<u8>`, `&Vec<u8>`, `&str`, `String`, `&String`, `Cow<[u8]>`). Text is sent as
-/// its UTF-8 bytes. Borrowed data is not copied.
+/// A record's data: bytes or text (sent as its UTF-8), borrowed (not copied) or owned.
 pub trait IntoRecordData<'a> {
     /// The bytes, borrowed when they were given borrowed.
     fn into_record_data(self) -> Cow<'a, [u8]>;

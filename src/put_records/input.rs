@@ -241,10 +241,9 @@ impl<'a> AddedEntries<'a> {
         }
     }
 
-    /// Adds the entries of `entries`, reserving from the size hint at most a batch's room. For a
-    /// batch (`whole == false`) it stops pulling at the first entry past 500, which `build`
-    /// refuses on the count whatever follows; for [`pack`](PutRecordsInputBuilder::pack)
-    /// (`whole == true`) it reads every entry up to the first refused one.
+    /// Adds the entries of `entries`, reserving at most a batch's room: for a batch, up to the
+    /// first past 500 (`build` refuses the count whatever follows); for `pack` (`whole`), every
+    /// entry up to the first refused one.
     pub(crate) fn extend(
         &mut self,
         entries: impl IntoIterator<Item = PutRecordsEntry<'a>>,
@@ -253,11 +252,14 @@ impl<'a> AddedEntries<'a> {
         let mut entries = entries.into_iter();
         let room = PUT_RECORDS_MAX_ENTRIES.saturating_sub(self.kept.len());
         self.kept.reserve(entries.size_hint().0.min(room));
-        while if whole {
-            self.first_refused.is_none()
-        } else {
-            self.given <= PUT_RECORDS_MAX_ENTRIES
-        } {
+        let more = |s: &Self| {
+            if whole {
+                s.first_refused.is_none()
+            } else {
+                s.given <= PUT_RECORDS_MAX_ENTRIES
+            }
+        };
+        while more(self) {
             let Some(entry) = entries.next() else { return };
             self.push(entry);
         }
@@ -452,22 +454,8 @@ impl BatchSettings {
 /// 1 to 500 entries (`Records`: "Minimum number of 1 item. Maximum number of 500 items",
 /// Kinesis API reference, PutRecords).
 fn check_entry_count(len: usize) -> Result<(), InvalidInput> {
-    let rule = if len == 0 {
-        Rule::TooShort {
-            len,
-            min: 1,
-            unit: LengthUnit::Entries,
-        }
-    } else if len > PUT_RECORDS_MAX_ENTRIES {
-        Rule::TooLong {
-            len,
-            max: PUT_RECORDS_MAX_ENTRIES,
-            unit: LengthUnit::Entries,
-        }
-    } else {
-        return Ok(());
-    };
-    Err(InvalidInput::new(Field::Records, rule))
+    let bounds = (1, PUT_RECORDS_MAX_ENTRIES);
+    InvalidInput::check_length(Field::Records, len, bounds, LengthUnit::Entries)
 }
 
 /// At most 10 MiB, and at least the record size limit so any valid entry fits alone.
@@ -475,13 +463,10 @@ fn check_max_request_size(bytes: usize, max_record_size: usize) -> Result<(), In
     if (max_record_size..=PUT_RECORDS_MAX_REQUEST_SIZE).contains(&bytes) {
         return Ok(());
     }
+    let (value, min, max) = (bytes, max_record_size, PUT_RECORDS_MAX_REQUEST_SIZE);
     Err(InvalidInput::new(
         Field::MaxRequestSize,
-        Rule::OutOfRange {
-            value: bytes,
-            min: max_record_size,
-            max: PUT_RECORDS_MAX_REQUEST_SIZE,
-        },
+        Rule::OutOfRange { value, min, max },
     ))
 }
 
@@ -489,10 +474,8 @@ fn check_max_request_size(bytes: usize, max_record_size: usize) -> Result<(), In
 /// entire request, including partition keys" (Kinesis API reference, PutRecords).
 fn check_request_size(size: usize, limit: usize) -> Result<(), InvalidInput> {
     if size > limit {
-        return Err(InvalidInput::new(
-            Field::Records,
-            Rule::RequestTooLarge { size, limit },
-        ));
+        let rule = Rule::RequestTooLarge { size, limit };
+        return Err(InvalidInput::new(Field::Records, rule));
     }
     Ok(())
 }
