@@ -12,7 +12,7 @@ use super::error::PutRecordError;
 use crate::limits::MAX_ERROR_TEXT_BYTES;
 use crate::sequence_number::is_valid_sequence_number;
 use crate::service_error::{self, MalformedResponse};
-use crate::text::is_name;
+use crate::text::is_name as is_valid_shard_id;
 
 /// The server-side encryption Kinesis applied to a record. Open: a value this crate does not
 /// know is kept as [`Unknown`](Self::Unknown), so a new mode does not break old clients.
@@ -34,6 +34,17 @@ impl EncryptionType {
             Self::None => "NONE",
             Self::Kms => "KMS",
             Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl EncryptionType {
+    /// The value of an answer's `EncryptionType` member, for every operation that has one.
+    pub(crate) fn from_wire(text: &str) -> EncryptionType {
+        match text {
+            "KMS" => EncryptionType::Kms,
+            "NONE" => EncryptionType::None,
+            other => EncryptionType::Unknown(other.to_owned()),
         }
     }
 }
@@ -134,28 +145,13 @@ fn parse(
 /// Bytes rather than `str`: the checks that follow admit ASCII only for the two required members
 /// and check `EncryptionType` for UTF-8, so a failed check can say which member was not UTF-8.
 #[derive(Default, Deserialize)]
-#[serde(expecting = "a JSON object")]
+#[serde(expecting = "a JSON object", rename_all = "PascalCase")]
 struct Body<'a> {
-    #[serde(
-        rename = "ShardId",
-        borrow,
-        default,
-        deserialize_with = "nullable_bytes"
-    )]
+    #[serde(borrow, default, deserialize_with = "nullable_bytes")]
     shard_id: Option<Cow<'a, [u8]>>,
-    #[serde(
-        rename = "SequenceNumber",
-        borrow,
-        default,
-        deserialize_with = "nullable_bytes"
-    )]
+    #[serde(borrow, default, deserialize_with = "nullable_bytes")]
     sequence_number: Option<Cow<'a, [u8]>>,
-    #[serde(
-        rename = "EncryptionType",
-        borrow,
-        default,
-        deserialize_with = "nullable_bytes"
-    )]
+    #[serde(borrow, default, deserialize_with = "nullable_bytes")]
     encryption_type: Option<Cow<'a, [u8]>>,
 }
 
@@ -259,14 +255,10 @@ fn parse_success(headers: &HeaderMap, body: &[u8]) -> Result<PutRecordOutput, Co
             "1 to 129 decimal digits",
         ));
     }
-    let encryption_type = match parsed.encryption_type.as_deref() {
+    let encryption_type = match parsed.encryption_type.as_deref().map(std::str::from_utf8) {
         None => None,
-        Some(b"KMS") => Some(EncryptionType::Kms),
-        Some(b"NONE") => Some(EncryptionType::None),
-        Some(other) => match std::str::from_utf8(other) {
-            Ok(other) => Some(EncryptionType::Unknown(other.to_owned())),
-            Err(_) => return Err(Cow::Borrowed("member `EncryptionType` is not UTF-8")),
-        },
+        Some(Ok(text)) => Some(EncryptionType::from_wire(text)),
+        Some(Err(_)) => return Err(Cow::Borrowed("member `EncryptionType` is not UTF-8")),
     };
     // Both members passed patterns that admit ASCII only, so neither conversion can fail.
     let text = |bytes: &[u8]| {
@@ -289,11 +281,6 @@ fn invalid_member(name: &str, value: &[u8], pattern: &str) -> Cow<'static, str> 
     } else {
         Cow::Owned(format!("member `{name}` does not match {pattern}"))
     }
-}
-
-/// The API model's shard id pattern, `[a-zA-Z0-9_.-]{1,128}`, the same as a stream name's.
-pub(crate) fn is_valid_shard_id(id: &[u8]) -> bool {
-    is_name(id)
 }
 
 #[cfg(test)]

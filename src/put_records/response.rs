@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use http::{HeaderMap, Response, StatusCode};
+use http::{HeaderMap, HeaderValue, Response, StatusCode};
 use serde::{Deserialize, Deserializer};
 
 use super::input::PutRecordsInput;
@@ -13,7 +13,7 @@ use crate::put_record::EncryptionType;
 use crate::put_record::PutRecordError;
 use crate::sequence_number::is_valid_sequence_number;
 use crate::service_error::{self as error, MalformedResponse, RetryClass};
-use crate::text::is_name as is_valid_shard_id;
+use crate::text::{is_name, is_name as is_valid_shard_id};
 
 /// The outcome of one entry of a `PutRecords` request: a success with the shard id and sequence
 /// number, or a failure with an error code and, usually, a message (Kinesis API reference,
@@ -133,7 +133,7 @@ pub struct PutRecordsOutput {
     records: Vec<EntryResult>,
     failed_record_count: usize,
     encryption_type: Option<EncryptionType>,
-    request_id: Option<String>,
+    request_id: Option<HeaderValue>,
 }
 
 impl PutRecordsOutput {
@@ -161,7 +161,7 @@ impl PutRecordsOutput {
     /// The request id AWS assigned (the `x-amzn-RequestId` header, else `x-amz-request-id`), if
     /// the response carried one.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.request_id.as_ref().and_then(|id| id.to_str().ok())
     }
 }
 
@@ -285,16 +285,14 @@ fn parse_success(
             "`FailedRecordCount` is {stated} but {failed} results are failures"
         )));
     }
-    let encryption_type = parsed.encryption_type.map(|e| match &*e {
-        "KMS" => EncryptionType::Kms,
-        "NONE" => EncryptionType::None,
-        other => EncryptionType::Unknown(other.to_owned()),
-    });
+    let encryption_type = parsed
+        .encryption_type
+        .map(|e| EncryptionType::from_wire(&e));
     Ok(PutRecordsOutput {
         records,
         failed_record_count: failed,
         encryption_type,
-        request_id: error::request_id(headers).map(str::to_owned),
+        request_id: error::request_id_header(headers).cloned(),
     })
 }
 
@@ -325,7 +323,8 @@ fn entry_result(entry: ResultEntry<'_>) -> Result<EntryResult, &'static str> {
             if code.is_empty() {
                 return Err("has an empty `ErrorCode`");
             }
-            if !is_valid_shard_id(code.as_bytes()) {
+            // A code is only what a code can be, as the error core keeps whole-request codes.
+            if !is_name(code.as_bytes()) {
                 return Err("has an `ErrorCode` that is not a code, [a-zA-Z0-9_.-]{1,128}");
             }
             let message = entry

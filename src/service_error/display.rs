@@ -7,11 +7,7 @@ use crate::text::breaks_line;
 /// `text`, or its first `max` bytes (cut on a character boundary) followed by `…` and the
 /// number of bytes cut. Copies no more than that.
 pub(crate) fn capped(text: &str, max: usize) -> String {
-    if text.len() <= max {
-        return text.to_owned();
-    }
-    let head = &text[..text.floor_char_boundary(max)];
-    format!("{head}… ({} more bytes)", text.len() - head.len())
+    capped_format(format_args!("{text}"), max)
 }
 
 /// Formats `args` as [`capped`] cuts a text, writing no more than `max` bytes on the way, so a
@@ -25,7 +21,7 @@ pub(crate) fn capped_format(args: fmt::Arguments<'_>, max: usize) -> String {
     impl fmt::Write for Bounded {
         fn write_str(&mut self, s: &str) -> fmt::Result {
             let room = if self.cut == 0 {
-                self.max - self.out.len()
+                self.max.saturating_sub(self.out.len())
             } else {
                 0
             };
@@ -118,8 +114,17 @@ mod tests {
             let kept = capped(&text, max);
             proptest::prop_assert!(kept.len() <= max + marker);
             proptest::prop_assert!(text.starts_with(kept.split('…').next().unwrap_or("")));
-            let formatted = capped_format(format_args!("{text}"), max);
-            proptest::prop_assert_eq!(formatted, kept);
+            // The plain definition: the whole text, or its head on a character boundary and the
+            // count of bytes cut. A text written in several pieces is cut the same way.
+            let head = &text[..text.floor_char_boundary(max)];
+            let expected = if text.len() <= max {
+                text.clone()
+            } else {
+                format!("{head}… ({} more bytes)", text.len() - head.len())
+            };
+            proptest::prop_assert_eq!(&kept, &expected);
+            let (a, b) = text.split_at(text.floor_char_boundary(text.len() / 2));
+            proptest::prop_assert_eq!(capped_format(format_args!("{a}{b}"), max), expected);
         }
 
         #[test]
