@@ -60,7 +60,8 @@ pub(crate) fn check_record_size(
     Ok(())
 }
 
-/// A record's data: bytes or text (sent as its UTF-8), borrowed (not copied) or owned.
+/// A record's data: bytes (`&[u8]`, `Vec<u8>`, `bytes::Bytes`) or text (`&str`, `String`, sent as
+/// its UTF-8), borrowed (not copied) or owned.
 pub trait IntoRecordData<'a> {
     /// The bytes, borrowed when they were given borrowed.
     fn into_record_data(self) -> Cow<'a, [u8]>;
@@ -85,6 +86,9 @@ record_data! {
     &'a str => |v| Cow::Borrowed(v.as_bytes()),
     &'a String => |v| Cow::Borrowed(v.as_bytes()),
     String => |v| Cow::Owned(v.into_bytes()),
+    &'a bytes::Bytes => |v| Cow::Borrowed(v.as_ref()),
+    // `Vec::from(Bytes)` reuses the allocation when the `Bytes` is its only owner.
+    bytes::Bytes => |v| Cow::Owned(Vec::from(v)),
 }
 
 impl<'a, const N: usize> IntoRecordData<'a> for &'a [u8; N] {

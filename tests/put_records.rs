@@ -456,15 +456,15 @@ fn batch(n: usize) -> PutRecordsInput<'static> {
 fn success_fixture() {
     let out = parse_put_records_response(&batch(3), &response("success.http")).unwrap();
     assert_eq!(out.failed_record_count(), 0);
-    assert_eq!(out.records().len(), 3);
-    assert!(out.records().iter().all(EntryResult::is_success));
-    assert_eq!(out.records()[2].shard_id(), Some("shardId-000000000003"));
+    assert_eq!(out.entries().len(), 3);
+    assert!(out.entries().iter().all(EntryResult::is_success));
+    assert_eq!(out.entries()[2].shard_id(), Some("shardId-000000000003"));
     assert_eq!(
-        out.records()[0].sequence_number(),
+        out.entries()[0].sequence_number(),
         Some("49543463076548007577105092703039560359975228518395019266")
     );
-    assert_eq!(out.records()[0].error_code(), None);
-    assert_eq!(out.records()[0].retry_class(), RetryClass::None);
+    assert_eq!(out.entries()[0].error_code(), None);
+    assert_eq!(out.entries()[0].retry_class(), RetryClass::None);
     assert_eq!(out.encryption_type(), Some(&EncryptionType::Kms));
     assert_eq!(out.request_id(), Some("5f8d0c5e-1"));
 }
@@ -474,7 +474,7 @@ fn partial_failure_fixture() {
     let input = batch(3);
     let out = parse_put_records_response(&input, &response("partial_failure.http")).unwrap();
     assert_eq!(out.failed_record_count(), 2);
-    let r = out.records();
+    let r = out.entries();
     assert!(r[0].is_success());
     assert_eq!(
         r[1].error_code(),
@@ -503,8 +503,8 @@ fn all_failed_fixture() {
     let out = parse_put_records_response(&input, &response("all_failed.http")).unwrap();
     assert_eq!(out.failed_record_count(), 3);
     assert_eq!(out.encryption_type(), Some(&EncryptionType::None));
-    assert_eq!(out.records()[1].retry_class(), RetryClass::None);
-    assert_eq!(out.records()[2].error_message(), None);
+    assert_eq!(out.entries()[1].retry_class(), RetryClass::None);
+    assert_eq!(out.entries()[2].error_message(), None);
     // The KMS access error is final: only entries 0 and 2 are retried.
     let retry = input.retry_failed(&out).unwrap();
     assert_eq!(retry.original_indices().collect::<Vec<_>>(), [0, 2]);
@@ -656,7 +656,7 @@ proptest::proptest! {
             }
             let outcomes = &pattern[..input.len()];
             let output = parse_put_records_response(&input, &answer(&input, outcomes)).unwrap();
-            proptest::prop_assert_eq!(output.records().len(), input.len());
+            proptest::prop_assert_eq!(output.entries().len(), input.len());
             results.record_round(&input, &output);
             let next = input.retry_failed(&output);
             let expected: Vec<usize> = indices
@@ -914,7 +914,7 @@ fn check_packing(
             next += 1;
         }
         // Per-shard counts sum to the batch totals and match the routing.
-        let records: usize = b.per_shard().iter().map(|s| s.records()).sum();
+        let records: usize = b.per_shard().iter().map(|s| s.entries()).sum();
         let bytes: usize = b.per_shard().iter().map(|s| s.bytes()).sum();
         assert_eq!(records, input.len());
         assert_eq!(bytes, input.request_size());
@@ -928,9 +928,9 @@ fn check_packing(
                     shards.shard_index(input.hash_key(*i).unwrap()) == load.shard_index()
                 })
                 .collect();
-            assert_eq!(routed.len(), load.records());
-            assert!(load.records() <= options_caps.0);
-            assert!(load.records() == 1 || load.bytes() <= options_caps.1);
+            assert_eq!(routed.len(), load.entries());
+            assert!(load.entries() <= options_caps.0);
+            assert!(load.entries() == 1 || load.bytes() <= options_caps.1);
         }
         assert!(
             b.per_shard()
@@ -1051,14 +1051,14 @@ fn a_failed_entry_names_its_predicted_shard_and_one_retry_class() {
     );
     let output = parse_put_records_response(&batch, &response).unwrap();
     let throttled: Vec<&str> = output
-        .records()
+        .entries()
         .iter()
         .enumerate()
         .filter(|(_, r)| r.retry_class() == RetryClass::Throttling)
         .filter_map(|(i, _)| batch.predicted_shard(i, &map).map(|s| s.id()))
         .collect();
     assert_eq!(throttled, ["shardId-000000000003"]);
-    assert_eq!(output.records()[0].retry_class(), RetryClass::None);
+    assert_eq!(output.entries()[0].retry_class(), RetryClass::None);
     assert_eq!(batch.predicted_shard(2, &map), None);
 }
 
@@ -1099,7 +1099,7 @@ fn an_entry_error_keeps_a_bounded_message_and_only_a_code() {
         r#"{{"FailedRecordCount":1,"Records":[{{"ErrorCode":"InternalFailure","ErrorMessage":"{long}"}}]}}"#
     );
     let output = parse_put_records_response(&batch, &http::Response::new(body)).unwrap();
-    let message = output.records()[0].error_message().unwrap();
+    let message = output.entries()[0].error_message().unwrap();
     assert!(message.len() < kinesis_proto::MAX_ERROR_TEXT_BYTES + 32);
     assert!(message.ends_with("more bytes)"));
     let body = r#"{"FailedRecordCount":1,"Records":[{"ErrorCode":"Bad\nCode"}]}"#;

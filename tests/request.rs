@@ -150,6 +150,31 @@ fn worked_example_is_the_documented_74_byte_body() {
 }
 
 #[test]
+fn data_given_as_text_bytes_or_bytes_crate_builds_the_same_body() {
+    let body = |input: kinesis_proto::PutRecordInputBuilder<'_>| {
+        let input = input.stream_name("s").partition_key("k").build().unwrap();
+        input
+            .to_http_request(&Endpoint::regional("us-east-1").unwrap())
+            .into_body()
+    };
+    let text = String::from("hello world");
+    let bytes = bytes::Bytes::from_static(b"hello world");
+    let expected = body(PutRecordInput::builder().data(&b"hello world"[..]));
+    let forms = [
+        body(PutRecordInput::builder().data("hello world")),
+        body(PutRecordInput::builder().data(&text)),
+        body(PutRecordInput::builder().data(text.clone())),
+        body(PutRecordInput::builder().data(text.clone().into_bytes())),
+        body(PutRecordInput::builder().data(b"hello world")),
+        body(PutRecordInput::builder().data(&bytes)),
+        body(PutRecordInput::builder().data(bytes.clone())),
+    ];
+    for (i, form) in forms.iter().enumerate() {
+        assert_eq!(form, &expected, "form {i}");
+    }
+}
+
+#[test]
 fn quickstart_record_has_content_length_86() {
     let input = PutRecordInput::builder()
         .stream_name("exampleStreamName")

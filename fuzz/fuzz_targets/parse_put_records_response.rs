@@ -34,10 +34,10 @@ fuzz_target!(|data: &[u8]| {
     match parse_put_records_response(&batch, &response) {
         Ok(output) => {
             assert!(status.is_success(), "only a 2xx answer is a success");
-            assert_eq!(output.records().len(), entries, "one result per entry");
-            let failed = output.records().iter().filter(|r| !r.is_success()).count();
+            assert_eq!(output.entries().len(), entries, "one result per entry");
+            let failed = output.entries().iter().filter(|r| !r.is_success()).count();
             assert_eq!(output.failed_record_count(), failed);
-            for r in output.records() {
+            for r in output.entries() {
                 assert_eq!(r.is_success(), r.shard_id().is_some());
                 assert_eq!(r.is_success(), r.sequence_number().is_some());
                 assert_eq!(r.is_success(), r.error_code().is_none());

@@ -89,8 +89,8 @@ impl ShardLoad {
         &self.shard_id
     }
 
-    /// How many records of the request go to the shard.
-    pub fn records(&self) -> usize {
+    /// How many entries of the request go to the shard.
+    pub fn entries(&self) -> usize {
         self.records
     }
 
@@ -147,7 +147,7 @@ impl<'a> PutRecordsInputBuilder<'a> {
     ///     )?;
     /// assert_eq!(batches.iter().map(|b| b.input().len()).collect::<Vec<_>>(), [500, 500, 200]);
     /// let first = &batches[0];
-    /// assert_eq!(first.per_shard().iter().map(|s| s.records()).sum::<usize>(), 500);
+    /// assert_eq!(first.per_shard().iter().map(|s| s.entries()).sum::<usize>(), 500);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///

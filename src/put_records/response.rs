@@ -138,12 +138,12 @@ pub struct PutRecordsOutput {
 
 impl PutRecordsOutput {
     /// One result per entry, in request order.
-    pub fn records(&self) -> &[EntryResult] {
+    pub fn entries(&self) -> &[EntryResult] {
         &self.records
     }
 
     /// The results, owned.
-    pub fn into_records(self) -> Vec<EntryResult> {
+    pub fn into_entries(self) -> Vec<EntryResult> {
         self.records
     }
 
@@ -191,7 +191,7 @@ pub type PutRecordsError = PutRecordError;
 /// );
 /// let output = parse_put_records_response(&batch, &response)?;
 /// assert_eq!(output.failed_record_count(), 1);
-/// assert_eq!(output.records()[0].retry_class(), RetryClass::Throttling);
+/// assert_eq!(output.entries()[0].retry_class(), RetryClass::Throttling);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
@@ -350,9 +350,9 @@ mod tests {
             r#"{"FailedRecordCount":1,"Records":[{"ErrorCode":"InternalFailure","ErrorMessage":"x"},{"ShardId":"shardId-1","SequenceNumber":"12"}],"EncryptionType":"KMS"}"#,
         )
         .unwrap();
-        assert_eq!(out.records()[0].error_code(), Some("InternalFailure"));
-        assert_eq!(out.records()[0].retry_class(), RetryClass::Transient);
-        assert_eq!(out.records()[1].sequence_number(), Some("12"));
+        assert_eq!(out.entries()[0].error_code(), Some("InternalFailure"));
+        assert_eq!(out.entries()[0].retry_class(), RetryClass::Transient);
+        assert_eq!(out.entries()[1].sequence_number(), Some("12"));
         assert_eq!(out.encryption_type(), Some(&EncryptionType::Kms));
     }
 
@@ -416,8 +416,8 @@ mod tests {
             r#"{"Records":[{"ErrorCode":"Internal\u0046ailure","ErrorMessage":"a\"b"}]}"#,
         )
         .unwrap();
-        assert_eq!(out.records()[0].error_code(), Some("InternalFailure"));
-        assert_eq!(out.records()[0].error_message(), Some("a\"b"));
+        assert_eq!(out.entries()[0].error_code(), Some("InternalFailure"));
+        assert_eq!(out.entries()[0].error_message(), Some("a\"b"));
         assert_eq!(out.failed_record_count(), 1);
     }
 }

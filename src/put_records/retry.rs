@@ -38,7 +38,7 @@ impl<'a> PutRecordsInput<'a> {
         let entries: Vec<ValidatedEntry<'a>> = self
             .entries
             .iter()
-            .zip(output.records())
+            .zip(output.entries())
             .filter(|(_, result)| result.is_retryable())
             .map(|(entry, _)| entry.clone())
             .collect();
@@ -47,7 +47,7 @@ impl<'a> PutRecordsInput<'a> {
 
     /// [`retry_failed`](Self::retry_failed), moving the entries instead of cloning them.
     pub fn into_retry_failed(mut self, output: &PutRecordsOutput) -> Option<PutRecordsInput<'a>> {
-        let results = output.records();
+        let results = output.entries();
         let entries: Vec<ValidatedEntry<'a>> = std::mem::take(&mut self.entries)
             .into_iter()
             .enumerate()
@@ -105,7 +105,7 @@ impl BatchResults {
     /// [`original_index`](PutRecordsInput::original_index); an index past [`len`](Self::len) is
     /// ignored.
     pub fn record_round(&mut self, input: &PutRecordsInput<'_>, output: &PutRecordsOutput) {
-        for (index, result) in input.original_indices().zip(output.records()) {
+        for (index, result) in input.original_indices().zip(output.entries()) {
             if let Some(slot) = self.results.get_mut(index) {
                 // Final: a success, or a failure that is not retryable.
                 let was_final = slot.as_ref().is_some_and(|r| !r.is_retryable());

@@ -588,7 +588,7 @@ fn put_records_partial_failures_drain_to_zero_with_the_retry_step() {
                 input.len()
             );
         }
-        for (i, result) in output.records().iter().enumerate() {
+        for (i, result) in output.entries().iter().enumerate() {
             let original = input.original_index(i).expect("entry in range");
             if result.is_success() {
                 assert_eq!(
@@ -732,7 +732,7 @@ fn put_records_routes_every_entry_to_the_predicted_shard() {
                 "{label}: request {b} via {stack:?}"
             );
             let mut per_shard: HashMap<&str, usize> = HashMap::new();
-            for (i, result) in output.records().iter().enumerate() {
+            for (i, result) in output.entries().iter().enumerate() {
                 let predicted = map.shard_for(input.hash_key(i).expect("keyed")).id();
                 let server = result.shard_id().expect("successful entry");
                 *per_shard.entry(server).or_default() += 1;
@@ -754,7 +754,7 @@ fn put_records_routes_every_entry_to_the_predicted_shard() {
             let packed_loads: HashMap<&str, usize> = packed
                 .per_shard()
                 .iter()
-                .map(|load| (load.shard_id(), load.records()))
+                .map(|load| (load.shard_id(), load.entries()))
                 .collect();
             assert_eq!(per_shard, packed_loads, "{label}: request {b} per shard");
             sent += input.len();
