@@ -897,6 +897,45 @@ mod list_shards {
         }
     }
 
+    /// A page holds at most `LIST_SHARDS_MAX_RESULTS` shards, the most a request may ask for; one
+    /// more is refused while reading, before it is stored.
+    #[test]
+    fn a_page_of_more_shards_than_a_request_may_ask_for_is_malformed() {
+        let page = |n: usize| {
+            let shard = r#"{"ShardId":"s","HashKeyRange":{"StartingHashKey":"0","EndingHashKey":"1"},"SequenceNumberRange":{"StartingSequenceNumber":"1"}}"#;
+            format!(r#"{{"Shards":[{}]}}"#, vec![shard; n].join(","))
+        };
+        let most = kinesis_proto::LIST_SHARDS_MAX_RESULTS as usize;
+        let full = parse_list_shards_response(&ok(&page(most))).unwrap();
+        assert_eq!(full.shards().len(), most);
+        let e = parse_list_shards_response(&ok(&page(most + 1))).unwrap_err();
+        let m = e.malformed().unwrap_or_else(|| panic!("{e}"));
+        assert_eq!(m.reason(), "more than 10000 shards in one page");
+        // The rest of a refused page is still read for syntax.
+        let broken = page(most + 2).replace("]}", "}");
+        let e = parse_list_shards_response(&ok(&broken)).unwrap_err();
+        assert!(e.malformed().unwrap().reason().contains("line 1"), "{e}");
+    }
+
+    /// A page's `NextToken` is held to the rule of the request that sends it back.
+    #[test]
+    fn a_next_token_the_next_request_could_not_send_is_malformed() {
+        let with = |token: &str| format!(r#"{{"Shards":[],"NextToken":"{token}"}}"#);
+        let page = parse_list_shards_response(&ok(&with("t0k"))).unwrap();
+        assert_eq!(page.next_token(), Some("t0k"));
+        let longest = "é".repeat(1_048_576);
+        let page = parse_list_shards_response(&ok(&with(&longest))).unwrap();
+        assert_eq!(page.next_token().map(str::len), Some(2 * 1_048_576));
+        for bad in [String::new(), "a".repeat(1_048_577)] {
+            let e = parse_list_shards_response(&ok(&with(&bad))).unwrap_err();
+            let m = e.malformed().unwrap_or_else(|| panic!("{e}"));
+            assert_eq!(
+                m.reason(),
+                "`NextToken` is not 1 to 1048576 characters long"
+            );
+        }
+    }
+
     #[test]
     fn sequence_numbers_of_a_page_follow_their_pattern() {
         let max = "340282366920938463463374607431768211455";

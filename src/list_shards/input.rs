@@ -11,7 +11,7 @@ use crate::text::is_name as is_valid_shard_id;
 /// reference, ListShards: `MaxResults`, "Minimum value of 1. Maximum value of 10000").
 pub const LIST_SHARDS_MAX_RESULTS: u32 = 10_000;
 /// Longest `NextToken` (ListShards: `NextToken`, "Maximum length of 1048576").
-const NEXT_TOKEN_MAX_LEN: usize = 1_048_576;
+pub(crate) const NEXT_TOKEN_MAX_LEN: usize = 1_048_576;
 /// Longest shard id (ListShards: `ShardId`, "Maximum length of 128").
 const SHARD_ID_MAX_LEN: usize = 128;
 /// The `ShardId` pattern (ListShards: `ExclusiveStartShardId`, `ShardFilter.ShardId`).

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use http::Response;
 use serde::Deserialize;
 
+use super::input::{LIST_SHARDS_MAX_RESULTS, NEXT_TOKEN_MAX_LEN};
 use crate::hash_key::parse_decimal_hash_key;
 use crate::limits::{MAX_ERROR_TEXT_BYTES, MAX_SHARDS};
 use crate::routing::{HashKeyRange, Shard, ShardMap, ShardMapError};
@@ -119,20 +120,25 @@ impl ListShardsError {
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct RawOutput<'a> {
+    #[serde(default = "no_shards", deserialize_with = "page_shards")]
+    shards: PageShards,
     #[serde(borrow)]
-    shards: Option<Vec<RawShard<'a>>>,
-    next_token: Option<String>,
+    next_token: Option<Cow<'a, str>>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct RawShard<'a> {
-    shard_id: String,
-    parent_shard_id: Option<String>,
-    adjacent_parent_shard_id: Option<String>,
+    #[serde(borrow)]
+    shard_id: Cow<'a, str>,
+    #[serde(borrow)]
+    parent_shard_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    adjacent_parent_shard_id: Option<Cow<'a, str>>,
     #[serde(borrow)]
     hash_key_range: RawRange<'a>,
-    sequence_number_range: RawSequenceRange,
+    #[serde(borrow)]
+    sequence_number_range: RawSequenceRange<'a>,
 }
 
 #[derive(Deserialize)]
@@ -146,9 +152,58 @@ struct RawRange<'a> {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct RawSequenceRange {
-    starting_sequence_number: String,
-    ending_sequence_number: Option<String>,
+struct RawSequenceRange<'a> {
+    #[serde(borrow)]
+    starting_sequence_number: Cow<'a, str>,
+    #[serde(borrow)]
+    ending_sequence_number: Option<Cow<'a, str>>,
+}
+
+/// The page's shards, or the first reason it is not a page.
+type PageShards = Result<Vec<Shard>, String>;
+
+/// Reads `Shards` one at a time, each checked as it is read, and refuses a page of more than
+/// [`LIST_SHARDS_MAX_RESULTS`] shards (the API's most per page) before storing one more; `null`
+/// reads as no shards. After a refusal the rest of the array is read for syntax, not stored.
+fn page_shards<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<PageShards, D::Error> {
+    struct Page;
+    impl<'de> serde::de::Visitor<'de> for Page {
+        type Value = PageShards;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an array of shards")
+        }
+        fn visit_unit<E>(self) -> Result<PageShards, E> {
+            Ok(Ok(Vec::new()))
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<PageShards, A::Error> {
+            let mut shards = Vec::new();
+            while let Some(raw) = seq.next_element::<RawShard<'de>>()? {
+                let checked = if shards.len() == LIST_SHARDS_MAX_RESULTS as usize {
+                    Err(format!(
+                        "more than {LIST_SHARDS_MAX_RESULTS} shards in one page"
+                    ))
+                } else {
+                    read_shard(shards.len(), raw)
+                };
+                match checked {
+                    Ok(shard) => shards.push(shard),
+                    Err(reason) => {
+                        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                        return Ok(Err(reason));
+                    }
+                }
+            }
+            Ok(Ok(shards))
+        }
+    }
+    deserializer.deserialize_any(Page)
+}
+
+fn no_shards() -> PageShards {
+    Ok(Vec::new())
 }
 
 /// Parses a `ListShards` response: a 2xx answer becomes a [`ListShardsOutput`] (closed shards
@@ -185,25 +240,32 @@ fn parse_success(body: &[u8]) -> Result<(Vec<Shard>, Option<String>), String> {
     }
     let raw: RawOutput<'_> = serde_json::from_slice(body)
         .map_err(|e| error::capped_format(format_args!("{e}"), MAX_ERROR_TEXT_BYTES))?;
-    let shards = raw.shards.unwrap_or_default().into_iter().enumerate();
-    let shards = shards
-        .map(|(i, s)| read_shard(i, s))
-        .collect::<Result<_, _>>()?;
-    Ok((shards, raw.next_token))
+    let next_token = match raw.next_token {
+        // The rule the request's `NextToken` is held to, so that the page's token can be sent.
+        Some(t) if !(1..=NEXT_TOKEN_MAX_LEN).contains(&t.chars().count()) => {
+            let rule = format!("`NextToken` is not 1 to {NEXT_TOKEN_MAX_LEN} characters long");
+            return Err(rule);
+        }
+        t => t.map(Cow::into_owned),
+    };
+    Ok((raw.shards?, next_token))
 }
 
 /// The `i`-th shard of a page, checked: shard ids ("Minimum length of 1. Maximum length of 128.
 /// Pattern: `[a-zA-Z0-9_.-]+`"), hash keys, range and sequence numbers.
 fn read_shard(i: usize, s: RawShard<'_>) -> Result<Shard, String> {
-    let check = |name: &str, id: Option<&String>| match id {
+    let check = |name: &str, id: Option<&str>| match id {
         Some(id) if !is_valid_shard_id(id.as_bytes()) => Err(format!(
             "Shards[{i}]: `{name}` does not match [a-zA-Z0-9_.-]{{1,128}}"
         )),
         _ => Ok(()),
     };
     check("ShardId", Some(&s.shard_id))?;
-    check("ParentShardId", s.parent_shard_id.as_ref())?;
-    check("AdjacentParentShardId", s.adjacent_parent_shard_id.as_ref())?;
+    check("ParentShardId", s.parent_shard_id.as_deref())?;
+    check(
+        "AdjacentParentShardId",
+        s.adjacent_parent_shard_id.as_deref(),
+    )?;
     let id = &s.shard_id;
     let key = |member: &str, text: &str| {
         parse_decimal_hash_key(text)
@@ -213,7 +275,7 @@ fn read_shard(i: usize, s: RawShard<'_>) -> Result<Shard, String> {
     let end = key("EndingHashKey", &s.hash_key_range.ending_hash_key)?;
     let range = HashKeyRange::new(start, end).map_err(|e| format!("shard {id}: {e}"))?;
     let seq = s.sequence_number_range;
-    let digits = |name: &str, number: Option<&String>| match number {
+    let digits = |name: &str, number: Option<&str>| match number {
         Some(n) if !is_valid_sequence_number(n.as_bytes()) => Err(format!(
             "Shards[{i}]: `{name}` does not match 1 to 129 decimal digits"
         )),
@@ -223,17 +285,20 @@ fn read_shard(i: usize, s: RawShard<'_>) -> Result<Shard, String> {
         "StartingSequenceNumber",
         Some(&seq.starting_sequence_number),
     )?;
-    digits("EndingSequenceNumber", seq.ending_sequence_number.as_ref())?;
-    let mut shard =
-        Shard::new(s.shard_id, range).with_starting_sequence_number(seq.starting_sequence_number);
+    digits(
+        "EndingSequenceNumber",
+        seq.ending_sequence_number.as_deref(),
+    )?;
+    let mut shard = Shard::new(s.shard_id.into_owned(), range)
+        .with_starting_sequence_number(seq.starting_sequence_number.into_owned());
     if let Some(p) = s.parent_shard_id {
-        shard = shard.with_parent_shard_id(p);
+        shard = shard.with_parent_shard_id(p.into_owned());
     }
     if let Some(p) = s.adjacent_parent_shard_id {
-        shard = shard.with_adjacent_parent_shard_id(p);
+        shard = shard.with_adjacent_parent_shard_id(p.into_owned());
     }
     if let Some(end) = seq.ending_sequence_number {
-        shard = shard.with_ending_sequence_number(end);
+        shard = shard.with_ending_sequence_number(end.into_owned());
     }
     Ok(shard)
 }

@@ -7,7 +7,7 @@ use std::fmt;
 use http::{HeaderMap, HeaderValue, Response, StatusCode};
 use serde::{Deserialize, Deserializer};
 
-use super::input::PutRecordsInput;
+use super::input::{PUT_RECORDS_MAX_ENTRIES, PutRecordsInput};
 use crate::limits::MAX_ERROR_TEXT_BYTES;
 use crate::put_record::EncryptionType;
 use crate::put_record::PutRecordError;
@@ -219,8 +219,8 @@ pub fn parse_put_records_response<B: AsRef<[u8]>>(
 struct Body<'a> {
     #[serde(default)]
     failed_record_count: Option<u64>,
-    #[serde(borrow, default)]
-    records: Option<Vec<ResultEntry<'a>>>,
+    #[serde(default, deserialize_with = "results")]
+    records: Option<Results>,
     #[serde(borrow, default, deserialize_with = "nullable_str")]
     encryption_type: Option<Cow<'a, str>>,
 }
@@ -237,6 +237,54 @@ struct ResultEntry<'a> {
     error_code: Option<Cow<'a, str>>,
     #[serde(borrow, default, deserialize_with = "nullable_str")]
     error_message: Option<Cow<'a, str>>,
+}
+
+/// The `Records` array as read: how many results it holds, the first [`PUT_RECORDS_MAX_ENTRIES`]
+/// of them checked and kept, and the first reason one of those is neither a success nor a failure.
+#[derive(Default)]
+struct Results {
+    count: usize,
+    kept: Vec<EntryResult>,
+    first_bad: Option<String>,
+}
+
+/// Reads `Records` one result at a time: no request has more than [`PUT_RECORDS_MAX_ENTRIES`]
+/// entries, so results past that are counted (to say how many there were), never stored.
+fn results<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Results>, D::Error> {
+    struct Visit;
+    impl<'de> serde::de::Visitor<'de> for Visit {
+        type Value = Option<Results>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an array of results")
+        }
+        fn visit_unit<E>(self) -> Result<Option<Results>, E> {
+            Ok(None)
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Option<Results>, A::Error> {
+            let mut results = Results::default();
+            while results.count < PUT_RECORDS_MAX_ENTRIES {
+                let Some(entry) = seq.next_element::<ResultEntry<'de>>()? else {
+                    return Ok(Some(results));
+                };
+                match entry_result(entry) {
+                    Ok(result) => results.kept.push(result),
+                    Err(why) if results.first_bad.is_none() => {
+                        results.first_bad = Some(format!("`Records[{}]` {why}", results.count));
+                    }
+                    Err(_) => {}
+                }
+                results.count += 1;
+            }
+            while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+                results.count += 1;
+            }
+            Ok(Some(results))
+        }
+    }
+    d.deserialize_any(Visit)
 }
 
 /// A string or `null`, borrowed from the body unless it holds escapes (serde borrows a bare
@@ -267,16 +315,16 @@ fn parse_success(
     let raw = parsed
         .records
         .ok_or(Cow::Borrowed("required member `Records` is missing"))?;
-    if raw.len() != entries {
+    if raw.count != entries {
         return Err(Cow::Owned(format!(
             "`Records` has {} results for a request of {entries} entries",
-            raw.len()
+            raw.count
         )));
     }
-    let mut records = Vec::with_capacity(raw.len());
-    for (i, entry) in raw.into_iter().enumerate() {
-        records.push(entry_result(entry).map_err(|why| format!("`Records[{i}]` {why}"))?);
+    if let Some(why) = raw.first_bad {
+        return Err(Cow::Owned(why));
     }
+    let records = raw.kept;
     let failed = records.iter().filter(|r| !r.is_success()).count();
     if let Some(stated) = parsed.failed_record_count
         && usize::try_from(stated).ok() != Some(failed)
@@ -341,6 +389,23 @@ mod tests {
 
     fn parse_ok(entries: usize, body: &str) -> Result<PutRecordsOutput, Cow<'static, str>> {
         parse_success(entries, &HeaderMap::new(), body.as_bytes())
+    }
+
+    /// Results past the most entries a request can have are counted, not stored, and the
+    /// count is still the one the error reports.
+    #[test]
+    fn results_past_the_entry_limit_are_counted_not_kept() {
+        let ok = r#"{"ShardId":"s","SequenceNumber":"1"}"#;
+        let body = |n: usize| format!(r#"{{"Records":[{}]}}"#, vec![ok; n].join(","));
+        let e = parse_ok(3, &body(600)).unwrap_err();
+        assert_eq!(e, "`Records` has 600 results for a request of 3 entries");
+        assert_eq!(parse_ok(500, &body(500)).unwrap().entries().len(), 500);
+        // The count is checked first, then the first result that is neither.
+        let bad = body(501).replacen(ok, "{}", 1);
+        assert_eq!(
+            parse_ok(501, &bad).unwrap_err(),
+            "`Records[0]` is neither a success nor a failure"
+        );
     }
 
     #[test]
