@@ -1,5 +1,6 @@
 //! Cheap-to-clone text for validated values that are built once and reused across records.
 
+use std::fmt;
 use std::sync::Arc;
 
 /// A `'static` literal or a shared heap string: cloning never allocates.
@@ -174,14 +175,99 @@ pub(crate) const fn utf16_len(s: &str) -> usize {
     units
 }
 
+/// The copy of a caller's or the network's text that an error keeps:
+/// [`MAX_ERROR_TEXT_BYTES`](crate::limits::MAX_ERROR_TEXT_BYTES) at most, the cut marked.
+pub(crate) fn error_copy(text: &str) -> String {
+    capped(text, crate::limits::MAX_ERROR_TEXT_BYTES)
+}
+
+/// `text`, or its first `max` bytes (cut on a character boundary) followed by `…` and the
+/// number of bytes cut. Copies no more than that.
+pub(crate) fn capped(text: &str, max: usize) -> String {
+    capped_format(format_args!("{text}"), max)
+}
+
+/// Formats `args` as [`capped`] cuts a text, writing no more than `max` bytes on the way, so a
+/// message that quotes a long value (as serde's errors do) never takes more memory than that.
+pub(crate) fn capped_format(args: fmt::Arguments<'_>, max: usize) -> String {
+    struct Bounded {
+        out: String,
+        max: usize,
+        cut: usize,
+    }
+    impl fmt::Write for Bounded {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            let room = if self.cut == 0 {
+                self.max.saturating_sub(self.out.len())
+            } else {
+                0
+            };
+            let keep = s.floor_char_boundary(room);
+            self.out.push_str(&s[..keep]);
+            self.cut += s.len() - keep;
+            Ok(())
+        }
+    }
+    let mut bounded = Bounded {
+        out: String::new(),
+        max,
+        cut: 0,
+    };
+    // `Bounded` never fails, so neither does the write.
+    let _ = fmt::Write::write_fmt(&mut bounded, args);
+    if bounded.cut > 0 {
+        bounded.out += &format!("… ({} more bytes)", bounded.cut);
+    }
+    bounded.out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::utf16_len;
+    use super::{capped, capped_format, utf16_len};
 
     #[test]
     fn utf16_len_agrees_with_std_encode_utf16() {
         for s in ["", "a", "é", "中文", "😀", "a😀b", "\u{10FFFF}", "\u{FFFF}"] {
             assert_eq!(utf16_len(s), s.encode_utf16().count(), "{s:?}");
         }
+    }
+
+    #[test]
+    fn capped_text_keeps_short_text_and_marks_a_cut() {
+        assert_eq!(capped("abc", 3), "abc");
+        assert_eq!(capped("abcd", 3), "abc… (1 more bytes)");
+        // A cut inside a character falls back to its start.
+        assert_eq!(capped("aé", 2), "a… (2 more bytes)");
+        assert_eq!(
+            capped_format(format_args!("{}-{}", "ab", "cd"), 3),
+            "ab-… (2 more bytes)"
+        );
+        assert_eq!(
+            capped_format(format_args!("{}", "é"), 1),
+            "… (2 more bytes)"
+        );
+        assert_eq!(capped_format(format_args!("{}", "ok"), 8), "ok");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn capped_text_never_exceeds_its_bound(text in ".{0,64}", max in 0usize..70) {
+            let marker = "… ( more bytes)".len() + text.len().to_string().len();
+            let kept = capped(&text, max);
+            proptest::prop_assert!(kept.len() <= max + marker);
+            proptest::prop_assert!(text.starts_with(kept.split('…').next().unwrap_or("")));
+            // The plain definition: the whole text, or its head on a character boundary and the
+            // count of bytes cut. A text written in several pieces is cut the same way.
+            let head = &text[..text.floor_char_boundary(max)];
+            let expected = if text.len() <= max {
+                text.clone()
+            } else {
+                format!("{head}… ({} more bytes)", text.len() - head.len())
+            };
+            proptest::prop_assert_eq!(&kept, &expected);
+            let (a, b) = text.split_at(text.floor_char_boundary(text.len() / 2));
+            proptest::prop_assert_eq!(capped_format(format_args!("{a}{b}"), max), expected);
+        }
+
     }
 }

@@ -22,6 +22,7 @@ use super::partition::Partition;
 use super::url::{Endpoint, is_valid_host_label};
 use crate::arn::parse_arn;
 use crate::stream::StreamArn;
+use crate::text::error_copy;
 
 /// The ruleset's `OperationType`: which account endpoint family an operation uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -230,7 +231,7 @@ impl EndpointConfig {
         if arn.partition != self.partition.name {
             return Err(EndpointError::StreamArnPartitionMismatch {
                 arn_partition: arn.partition.to_owned(),
-                region: self.region.to_string(),
+                region: error_copy(&self.region),
                 region_partition: self.partition.name,
             });
         }
@@ -301,7 +302,7 @@ fn check_region(region: &str) -> Result<(), EndpointError> {
         Ok(())
     } else {
         Err(EndpointError::InvalidRegion {
-            region: region.to_owned(),
+            region: error_copy(region),
         })
     }
 }
@@ -315,13 +316,13 @@ fn check_support(
 ) -> Result<(), EndpointError> {
     if use_fips && !partition.supports_fips {
         return Err(EndpointError::FipsNotSupported {
-            region: region.to_owned(),
+            region: error_copy(region),
             partition: partition.name,
         });
     }
     if use_dual_stack && !partition.supports_dual_stack {
         return Err(EndpointError::DualStackNotSupported {
-            region: region.to_owned(),
+            region: error_copy(region),
             partition: partition.name,
         });
     }
@@ -340,7 +341,7 @@ fn https(host: String, region: &str) -> Result<Endpoint, EndpointError> {
     // Every part of the host is a checked host label or a suffix from the table, so this
     // cannot fail; the error is there so that nothing panics.
     Endpoint::from_parts(Scheme::HTTPS, &host, "/").ok_or_else(|| EndpointError::InvalidRegion {
-        region: region.to_owned(),
+        region: error_copy(region),
     })
 }
 

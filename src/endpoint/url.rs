@@ -6,6 +6,10 @@ use http::HeaderValue;
 use http::uri::{Scheme, Uri};
 
 use super::error::EndpointError;
+use crate::text::error_copy;
+
+/// The longest URI the `http` crate parses.
+const MAX_URI_LEN: usize = u16::MAX as usize - 1;
 
 /// Where requests go: an absolute `http` or `https` URI (scheme, authority and request path)
 /// and the matching `host` header value.
@@ -32,7 +36,7 @@ impl Endpoint {
     /// # Ok::<(), kinesis_proto::EndpointError>(())
     /// ```
     pub fn custom(url: &str) -> Result<Endpoint, EndpointError> {
-        let url_owned = || url.to_owned();
+        let url_owned = || error_copy(url);
         let forbidden = |part| EndpointError::ForbiddenPart {
             url: url_owned(),
             part,
@@ -41,6 +45,11 @@ impl Endpoint {
             url: url_owned(),
             reason: reason.to_owned(),
         };
+        // The `http` URI parser copies its input before it checks the length; refuse what it
+        // would refuse (`http::uri`: at most `u16::MAX - 1` bytes) without the copy.
+        if url.len() > MAX_URI_LEN {
+            return Err(invalid("longer than 65,534 bytes"));
+        }
         // The `http` URI parser drops a fragment silently; refuse it before parsing.
         if url.contains('#') {
             return Err(forbidden("fragment"));
@@ -174,6 +183,18 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn an_overlong_url_is_refused_before_parsing_and_kept_capped() {
+        let path = "a".repeat(MAX_URI_LEN - "http://h/".len());
+        assert!(Endpoint::custom(&format!("http://h/{path}")).is_ok());
+        let e = Endpoint::custom(&format!("http://h/{path}a")).unwrap_err();
+        let EndpointError::InvalidUrl { url, reason } = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(reason, "longer than 65,534 bytes");
+        assert!(url.ends_with("… (61439 more bytes)"), "{}", &url[4000..]);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use super::range::HashKeyRange;
 use super::shard::Shard;
 use crate::hash_key::HashKey;
 use crate::limits::MAX_SHARDS;
+use crate::text::error_copy;
 
 /// Why a set of shards does not make a [`ShardMap`]: the open shards must cover
 /// `[0, 2^128-1]` exactly once.
@@ -110,7 +111,7 @@ impl ShardMap {
         let mut seen = HashSet::with_capacity(all.len());
         if let Some(repeated) = all.iter().find(|s| !seen.insert(s.id())) {
             return Err(ShardMapError::DuplicateShardId {
-                shard_id: repeated.id().to_owned(),
+                shard_id: error_copy(repeated.id()),
             });
         }
         let mut open: Vec<Shard> = all.into_iter().filter(Shard::is_open).collect();
@@ -217,7 +218,7 @@ fn check_tiling(open: &[Shard]) -> Result<(), ShardMapError> {
     let (Some(first), Some(last)) = (open.first(), open.last()) else {
         return Err(ShardMapError::Empty);
     };
-    let id = |s: &Shard| s.id().to_owned();
+    let id = |s: &Shard| error_copy(s.id());
     if first.hash_key_range().start() != HashKey::MIN {
         return Err(ShardMapError::DoesNotStartAtZero {
             shard_id: id(first),

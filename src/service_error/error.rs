@@ -7,9 +7,10 @@ use std::fmt;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 
 use super::body;
-use super::display::{OneLine, Quoted, capped};
+use super::display::{OneLine, Quoted};
 use super::retry::{RetryClass, retry_class};
 use crate::limits::{MAX_ERROR_TEXT_BYTES, MAX_REQUEST_ID_BYTES};
+use crate::text::capped;
 use crate::text::is_name;
 
 /// The header carrying the request id on Kinesis (JSON protocol) answers.

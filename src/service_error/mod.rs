@@ -10,7 +10,7 @@ mod display;
 mod error;
 mod retry;
 
-pub(crate) use display::{capped, capped_format};
+pub(crate) use crate::text::{capped, capped_format};
 pub use error::{MalformedResponse, ServiceError};
 pub(crate) use error::{
     is_success, operation_error_accessors, parse_service_error, request_id, request_id_header,
