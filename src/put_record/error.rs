@@ -1,13 +1,16 @@
-//! [`PutRecordError`]: one variant per error PutRecord's API model declares.
+//! [`PutRecordError`]: one variant per error the API model declares for PutRecord and PutRecords.
 
 use crate::service_error::{
     DRY_RUN_CODE, MalformedResponse, ServiceError, operation_error_accessors,
 };
 
-/// Why a PutRecord request failed, as parsed by
-/// [`parse_put_record_response`](crate::parse_put_record_response).
+/// Why a PutRecord request, or a whole PutRecords request, failed, as parsed by
+/// [`parse_put_record_response`](crate::parse_put_record_response) and
+/// [`parse_put_records_response`](crate::parse_put_records_response) (as
+/// [`PutRecordsError`](crate::PutRecordsError), the same type).
 ///
-/// One variant per error the Kinesis API reference lists for PutRecord, each wrapping the
+/// One variant per error the Kinesis API reference lists for PutRecord and PutRecords (the same
+/// list), each wrapping the
 /// [`ServiceError`]; then [`Unmodeled`](Self::Unmodeled) for any other error the service sends
 /// and [`Malformed`](Self::Malformed) for a success response that cannot be read. Each variant
 /// says who is at fault and what to do. The accessors ([`code`](Self::code),
@@ -51,7 +54,7 @@ pub enum PutRecordError {
     /// although the AWS SDKs do not list this code): back off, or raise the KMS request quota.
     #[error(transparent)]
     KMSThrottlingException(ServiceError),
-    /// The caller's credentials may not call PutRecord on this stream. Fix the IAM policy (or
+    /// The caller's credentials may not call PutRecord (or PutRecords) on this stream. Fix the IAM policy (or
     /// the resource policy); retrying will not help.
     #[error(transparent)]
     AccessDeniedException(ServiceError),
@@ -63,7 +66,7 @@ pub enum PutRecordError {
     /// [`is_dry_run_success`](Self::is_dry_run_success)). Never retryable.
     #[error(transparent)]
     DryRunOperationException(ServiceError),
-    /// An error PutRecord's API model does not declare, kept with its code (if any), message,
+    /// An error the API model does not declare, kept with its code (if any), message,
     /// status and request id: for example `ValidationException`, `SerializationException`,
     /// `ServiceUnavailable`, `ThrottlingException`, `LimitExceededException`,
     /// `UnknownOperationException`, signing and credential errors
@@ -73,9 +76,9 @@ pub enum PutRecordError {
     /// need fixing.
     #[error(transparent)]
     Unmodeled(ServiceError),
-    /// The service answered 2xx, but its body could not be read as a PutRecord result (the
-    /// service or a proxy is at fault). Not retryable: the record may have been written, and
-    /// retrying could store it twice. See [`MalformedResponse`].
+    /// The service answered 2xx, but its body could not be read as a PutRecord or PutRecords
+    /// result (the service or a proxy is at fault). Not retryable: the records may have been
+    /// written, and retrying could store them twice. See [`MalformedResponse`].
     #[error(transparent)]
     Malformed(MalformedResponse),
 }
