@@ -23,7 +23,8 @@ pub enum EncryptionType {
     None,
     /// Server-side encryption with an AWS KMS key (wire value `KMS`).
     Kms,
-    /// A value this crate does not know, kept as received.
+    /// A value this crate does not know, kept as received when it is a name (`[a-zA-Z0-9_.-]`,
+    /// at most 128 bytes); otherwise each other character becomes `_` and it is cut to 128.
     Unknown(String),
 }
 
@@ -44,9 +45,25 @@ impl EncryptionType {
         match text {
             "KMS" => EncryptionType::Kms,
             "NONE" => EncryptionType::None,
-            other => EncryptionType::Unknown(other.to_owned()),
+            other => EncryptionType::Unknown(as_name(other)),
         }
     }
+}
+
+/// A value from an answer, kept as a name: `[a-zA-Z0-9_.-]`, at most 128 bytes; any other
+/// character becomes `_`, so an unknown value can be shown and compared but never carries a
+/// control character or a long text.
+pub(crate) fn as_name(text: &str) -> String {
+    let mut name: String = (text.chars().take(128))
+        .map(|c| match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' | '_' | '.' | '-' => c,
+            _ => '_',
+        })
+        .collect();
+    if name.is_empty() {
+        name.push('_');
+    }
+    name
 }
 
 /// Writes the wire text (see [`as_str`](Self::as_str)).
@@ -420,13 +437,19 @@ mod tests {
     }
 
     #[test]
-    fn unknown_encryption_type_with_escapes_is_kept_decoded() {
+    fn unknown_encryption_type_is_decoded_then_kept_as_a_name() {
         let out =
             ok(r#"{"ShardId":"s","SequenceNumber":"1","EncryptionType":"caf\u00e9"}"#).unwrap();
         assert_eq!(
             out.encryption_type(),
-            Some(&EncryptionType::Unknown("café".into()))
+            Some(&EncryptionType::Unknown("caf_".into()))
         );
+        let hostile = format!(r"A\u001b[2J{}", "x".repeat(1000));
+        let body =
+            format!(r#"{{"ShardId":"s","SequenceNumber":"1","EncryptionType":"{hostile}"}}"#);
+        let kept = ok(&body).unwrap().encryption_type().unwrap().to_string();
+        assert_eq!(kept.len(), 128);
+        assert!(kept.starts_with("A__2Jxx"), "{kept}");
     }
 
     #[test]
