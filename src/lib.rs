@@ -72,6 +72,14 @@ pub use list_shards::{
     parse_list_shards_response,
 };
 
+// DescribeStreamSummary: input and request → response, the stream's settings.
+mod describe_stream_summary;
+pub use describe_stream_summary::{
+    DESCRIBE_STREAM_SUMMARY_TARGET, DescribeStreamSummaryError, DescribeStreamSummaryInput,
+    DescribeStreamSummaryInputBuilder, StreamMode, StreamStatus, StreamSummary,
+    parse_describe_stream_summary_response,
+};
+
 /// The `http` crate this one builds requests and reads responses with, so that a program needs
 /// no dependency of its own to name `http::Request` and `http::Response`.
 pub use http;
