@@ -38,6 +38,8 @@ pub enum Field {
     ShardFilter,
     /// `ShardFilter.ShardId`, the shard id of an `AFTER_SHARD_ID` filter (ListShards).
     ShardFilterShardId,
+    /// A producer setting (`ProducerConfig`), named as its setter; not a wire member.
+    Producer(&'static str),
 }
 
 impl Field {
@@ -59,6 +61,7 @@ impl Field {
             Field::StreamCreationTimestamp => "streamCreationTimestamp",
             Field::ShardFilter => "shardFilter",
             Field::ShardFilterShardId => "shardFilter.shardId",
+            Field::Producer(setting) => setting,
         }
     }
 }
@@ -157,6 +160,8 @@ pub enum Rule {
         /// The member it was given with.
         with: Field,
     },
+    /// The setting is not supported by this version of the crate.
+    Unsupported,
 }
 
 /// An input the service would refuse, found locally before anything is sent.
@@ -271,6 +276,7 @@ impl fmt::Display for InvalidInput {
                 }
             }),
             Rule::MutuallyExclusive { with } => write!(f, "not allowed together with {with}"),
+            Rule::Unsupported => f.write_str("not supported by this version"),
         }
     }
 }

@@ -62,6 +62,7 @@ pub use put_records::{
     PUT_RECORDS_TARGET, PackOptions, PackedBatch, PutRecordsEntry, PutRecordsError,
     PutRecordsInput, PutRecordsInputBuilder, PutRecordsOutput, SHARD_MAX_BYTES_PER_SECOND,
     SHARD_MAX_RECORDS_PER_SECOND, ShardLoad, ValidatedEntry, parse_put_records_response,
+    parse_put_records_response_for_len,
 };
 
 // ListShards: input → request → response, and the shard map built from its pages.
@@ -78,6 +79,14 @@ pub use describe_stream_summary::{
     DESCRIBE_STREAM_SUMMARY_TARGET, DescribeStreamSummaryError, DescribeStreamSummaryInput,
     DescribeStreamSummaryInputBuilder, StreamMode, StreamStatus, StreamSummary,
     parse_describe_stream_summary_response,
+};
+
+// The producer engine: records → per-shard buffers → paced PutRecords requests → events.
+mod producer;
+pub use producer::{
+    DEFAULT_COLLECTION_MAX_SIZE, Event, FailureReason, HandleError, Operation, Producer,
+    ProducerConfig, ProducerError, PushError, PushRefusal, Record, RecordId, Stats, StreamTarget,
+    Transmit, TransmitId,
 };
 
 /// The `http` crate this one builds requests and reads responses with, so that a program needs

@@ -20,5 +20,8 @@ pub use packing::{
     PackOptions, PackedBatch, SHARD_MAX_BYTES_PER_SECOND, SHARD_MAX_RECORDS_PER_SECOND, ShardLoad,
 };
 pub use request::PUT_RECORDS_TARGET;
-pub use response::{EntryResult, PutRecordsError, PutRecordsOutput, parse_put_records_response};
+pub use response::{
+    EntryResult, PutRecordsError, PutRecordsOutput, parse_put_records_response,
+    parse_put_records_response_for_len,
+};
 pub use retry::BatchResults;

@@ -202,13 +202,26 @@ pub fn parse_put_records_response<B: AsRef<[u8]>>(
     input: &PutRecordsInput<'_>,
     response: &Response<B>,
 ) -> Result<PutRecordsOutput, PutRecordsError> {
+    parse_put_records_response_for_len(input.len(), response)
+}
+
+/// [`parse_put_records_response`] for a request of `len` entries, for a caller that keeps the
+/// count of what it sent rather than the input (the input is only asked its length).
+///
+/// # Errors
+///
+/// As [`parse_put_records_response`].
+pub fn parse_put_records_response_for_len<B: AsRef<[u8]>>(
+    len: usize,
+    response: &Response<B>,
+) -> Result<PutRecordsOutput, PutRecordsError> {
     let (status, headers) = (response.status(), response.headers());
     let body = response.body().as_ref();
     if !error::is_success(status) {
         let err = error::parse_service_error(status, headers, body);
         return Err(PutRecordError::from_service_error(err));
     }
-    parse_success(input.len(), headers, body).map_err(|reason| {
+    parse_success(len, headers, body).map_err(|reason| {
         PutRecordError::Malformed(MalformedResponse::new(status, headers, reason, body))
     })
 }

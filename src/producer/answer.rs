@@ -1,0 +1,326 @@
+//! The answering side of [`Producer`]: start-up answers set the stream up, `PutRecords` answers
+//! deliver, retry or fail each record, and a request without an answer is sent again.
+
+use std::time::Instant;
+
+use http::Response;
+
+use super::collect::Planned;
+use super::engine::{CONTROL_ATTEMPTS, Control, InFlight, Producer};
+use super::event::{Event, FailureReason};
+use super::record::RecordId;
+use super::shard_queue::Waiting;
+use super::transmit::{HandleError, TransmitId};
+use crate::describe_stream_summary::parse_describe_stream_summary_response;
+use crate::list_shards::{ListShardsError, ShardMapBuilder, parse_list_shards_response};
+use crate::put_records::{PutRecordsError, PutRecordsOutput, parse_put_records_response_for_len};
+use crate::record::RecordDistribution;
+use crate::service_error::RetryClass;
+
+impl Producer {
+    /// Hands over the answer to the request `id`.
+    ///
+    /// # Errors
+    ///
+    /// [`HandleError::UnknownTransmit`] when no request `id` is waiting (never handed out, or
+    /// answered already); nothing changes then.
+    pub fn handle_response<B: AsRef<[u8]>>(
+        &mut self,
+        id: TransmitId,
+        response: &Response<B>,
+        now: Instant,
+    ) -> Result<(), HandleError> {
+        let in_flight = self
+            .in_flight
+            .remove(&id)
+            .ok_or(HandleError::UnknownTransmit(id))?;
+        match in_flight {
+            InFlight::Describe => match parse_describe_stream_summary_response(response) {
+                Ok(summary) => {
+                    let size = summary.max_record_size();
+                    self.max_record_size = size.unwrap_or(self.config.max_record_size);
+                    self.distribution = summary.record_distribution();
+                    self.describe = Control::Done;
+                    self.maybe_start(now);
+                }
+                Err(e) => {
+                    let retry = e.is_retryable();
+                    self.describe_failed(retry, Some(e), now);
+                }
+            },
+            InFlight::ListShards => match parse_list_shards_response(response) {
+                Ok(page) => {
+                    self.pages.add_page(&page);
+                    match page.next_token() {
+                        Some(token) => {
+                            self.next_token = Some(token.to_owned());
+                            self.listing = Control::Due {
+                                at: now,
+                                attempt: 1,
+                            };
+                        }
+                        None => self.listing_complete(now),
+                    }
+                }
+                Err(e) => self.listing_failed(Some(e), now),
+            },
+            InFlight::PutRecords(planned) => {
+                self.put_in_flight -= 1;
+                let answer = parse_put_records_response_for_len(planned.len(), response);
+                self.on_put_records(planned, answer, now);
+            }
+        }
+        Ok(())
+    }
+
+    /// Says that the request `id` got no answer (a timeout, a reset connection): its outcome is
+    /// unknown, so it is sent again, and each record in it counts as a possible duplicate when
+    /// it is.
+    ///
+    /// # Errors
+    ///
+    /// [`HandleError::UnknownTransmit`] as for [`handle_response`](Self::handle_response).
+    pub fn handle_transport_error(
+        &mut self,
+        id: TransmitId,
+        now: Instant,
+    ) -> Result<(), HandleError> {
+        let in_flight = self
+            .in_flight
+            .remove(&id)
+            .ok_or(HandleError::UnknownTransmit(id))?;
+        match in_flight {
+            InFlight::Describe => self.describe_failed(true, None, now),
+            InFlight::ListShards => self.listing_failed(None, now),
+            InFlight::PutRecords(planned) => {
+                self.put_in_flight -= 1;
+                for entry in planned {
+                    for id in entry.records {
+                        self.mark_unanswered(id);
+                        self.requeue(id, None, now);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn describe_failed(
+        &mut self,
+        retryable: bool,
+        error: Option<crate::DescribeStreamSummaryError>,
+        now: Instant,
+    ) {
+        let attempt = match self.describe {
+            Control::InFlight { attempt } => attempt,
+            _ => CONTROL_ATTEMPTS,
+        };
+        if retryable && attempt < CONTROL_ATTEMPTS {
+            let wait = self.backoff(attempt);
+            self.describe = Control::Due {
+                at: now + wait,
+                attempt: attempt + 1,
+            };
+            return;
+        }
+        // Go on with the configured settings, as the KPL does.
+        self.describe = Control::Done;
+        self.events
+            .push_back(Event::StreamSettingsUnavailable { error });
+        self.maybe_start(now);
+    }
+
+    fn listing_complete(&mut self, now: Instant) {
+        let pages = std::mem::take(&mut self.pages);
+        self.next_token = None;
+        match pages.build() {
+            Ok(map) => {
+                self.listing = Control::Done;
+                self.listed = Some(map);
+                self.maybe_start(now);
+            }
+            // The pages do not tile the key space (the stream resharded while it was listed):
+            // list again.
+            Err(_) => self.listing_failed(None, now),
+        }
+    }
+
+    fn listing_failed(&mut self, error: Option<ListShardsError>, now: Instant) {
+        self.pages = ShardMapBuilder::new();
+        self.next_token = None;
+        let attempt = match self.listing {
+            Control::InFlight { attempt } => attempt,
+            _ => CONTROL_ATTEMPTS,
+        };
+        let retryable = error.as_ref().is_none_or(|e| {
+            e.is_retryable() || matches!(e, ListShardsError::ExpiredNextTokenException(_))
+        });
+        if retryable && attempt < CONTROL_ATTEMPTS {
+            let wait = self.backoff(attempt);
+            self.listing = Control::Due {
+                at: now + wait,
+                attempt: attempt + 1,
+            };
+            return;
+        }
+        self.listing = Control::Done;
+        if self.shards.is_empty() {
+            self.events.push_back(Event::ShardMapUnavailable { error });
+        }
+        self.maybe_start(now);
+    }
+
+    /// Sets the shard queues up once the start-up calls that matter are answered: the settings,
+    /// and the shard map unless the stream is `AUTO`.
+    fn maybe_start(&mut self, now: Instant) {
+        if !self.shards.is_empty() || self.describe != Control::Done {
+            return;
+        }
+        if self.distribution == RecordDistribution::Auto {
+            self.listing = Control::Done;
+            self.start(None, now);
+        } else if self.listing == Control::Done {
+            let map = self.listed.take();
+            self.start(map, now);
+        }
+    }
+
+    fn on_put_records(
+        &mut self,
+        planned: Vec<Planned>,
+        answer: Result<PutRecordsOutput, PutRecordsError>,
+        now: Instant,
+    ) {
+        let output = match answer {
+            Ok(output) => output,
+            Err(e) => {
+                // A 2xx that cannot be read may have been applied: resend, counting duplicates.
+                let unreadable = e.malformed().is_some();
+                let throttled = e.retry_class() == RetryClass::Throttling;
+                if throttled {
+                    self.stats.throttles += 1;
+                    for entry in &planned {
+                        self.throttled(entry.shard, now);
+                    }
+                }
+                let code = e.code().map(str::to_owned);
+                for entry in planned {
+                    for id in entry.records {
+                        if unreadable {
+                            self.mark_unanswered(id);
+                            self.requeue(id, None, now);
+                        } else if e.is_retryable() {
+                            self.requeue(id, code.clone(), now);
+                        } else {
+                            let message = e.message().map(str::to_owned);
+                            let reason = FailureReason::NotRetryable {
+                                code: code.clone(),
+                                message,
+                            };
+                            self.fail(id, reason);
+                        }
+                    }
+                }
+                return;
+            }
+        };
+        for (entry, result) in planned.into_iter().zip(output.entries()) {
+            if let (Some(shard_id), Some(sequence_number)) =
+                (result.shard_id(), result.sequence_number())
+            {
+                if let Some(queue) = self.shards.get_mut(entry.shard) {
+                    queue.throttle_streak = 0;
+                }
+                let aggregated = entry.records.len() > 1;
+                for (j, id) in entry.records.into_iter().enumerate() {
+                    let sub = aggregated.then(|| u32::try_from(j).unwrap_or(u32::MAX));
+                    self.deliver(id, shard_id, sequence_number, sub);
+                }
+                continue;
+            }
+            let code = result.error_code().map(str::to_owned);
+            match result.retry_class() {
+                RetryClass::Throttling => {
+                    self.stats.throttles += 1;
+                    self.throttled(entry.shard, now);
+                    for id in entry.records {
+                        self.requeue(id, code.clone(), now);
+                    }
+                }
+                RetryClass::Transient => {
+                    for id in entry.records {
+                        self.requeue(id, code.clone(), now);
+                    }
+                }
+                _ => {
+                    let message = result.error_message().map(str::to_owned);
+                    for id in entry.records {
+                        let reason = FailureReason::NotRetryable {
+                            code: code.clone(),
+                            message: message.clone(),
+                        };
+                        self.fail(id, reason);
+                    }
+                }
+            }
+        }
+    }
+
+    /// A shard answered with throttling: no request for it until its backoff is over.
+    fn throttled(&mut self, shard: usize, now: Instant) {
+        let (min, max) = (self.config.min_backoff, self.config.max_backoff);
+        let Some(queue) = self.shards.get_mut(shard) else {
+            return;
+        };
+        queue.throttle_streak = queue.throttle_streak.saturating_add(1);
+        let wait = self.jitter.backoff(queue.throttle_streak, min, max);
+        queue.backoff_until = Some(now + wait);
+    }
+
+    fn mark_unanswered(&mut self, id: RecordId) {
+        if let Some(held) = self.records.get_mut(&id) {
+            held.maybe_stored = true;
+            held.unanswered = true;
+        }
+    }
+
+    /// Puts a record back for a retry after its backoff, or fails it if its TTL is over.
+    fn requeue(&mut self, id: RecordId, code: Option<String>, now: Instant) {
+        let Some(held) = self.records.get_mut(&id) else {
+            return;
+        };
+        if code.is_some() {
+            held.last_error_code = code;
+        }
+        if held.deadline <= now {
+            self.fail_expired(id);
+            return;
+        }
+        let (attempts, key, size) = (held.attempts, held.hash_key, held.size);
+        let ready_at = now + self.backoff(attempts);
+        let shard = self.shard_of(key);
+        if let Some(queue) = self.shards.get_mut(shard) {
+            queue.retry.push_back(Waiting { id, ready_at, size });
+        }
+    }
+
+    fn backoff(&mut self, attempt: u32) -> std::time::Duration {
+        let (min, max) = (self.config.min_backoff, self.config.max_backoff);
+        self.jitter.backoff(attempt, min, max)
+    }
+
+    fn deliver(&mut self, id: RecordId, shard_id: &str, sequence_number: &str, sub: Option<u32>) {
+        if let Some(held) = self.records.remove(&id) {
+            self.buffered_bytes -= held.size;
+            self.stats.records_delivered += 1;
+            self.stats.bytes_delivered += held.size as u64;
+            self.events.push_back(Event::Delivered {
+                id,
+                shard_id: shard_id.to_owned(),
+                sequence_number: sequence_number.to_owned(),
+                sub_sequence_number: sub,
+                possible_duplicate: held.maybe_stored,
+            });
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! A shard's buffer: records waiting for their first attempt, in push order, and records waiting
+//! for a retry, each with the time it may go; the shard's pace and backoff.
+
+use std::collections::VecDeque;
+use std::time::Instant;
+
+use super::pacing::ShardPace;
+use super::record::RecordId;
+
+/// A record waiting in a shard's buffer.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Waiting {
+    pub(crate) id: RecordId,
+    /// When it may be sent: its push for a first attempt, its backoff's end for a retry.
+    pub(crate) ready_at: Instant,
+    /// Data plus partition key bytes.
+    pub(crate) size: usize,
+}
+
+/// One shard's records and pace. The shard the producer cannot name (no shard map: an `AUTO`
+/// stream, or one whose listing failed) has no pace.
+#[derive(Debug, Clone)]
+pub(crate) struct ShardQueue {
+    /// First attempts, in push order (so `ready_at` never decreases).
+    pub(crate) fresh: VecDeque<Waiting>,
+    /// Data plus partition key bytes of `fresh`.
+    pub(crate) fresh_bytes: usize,
+    /// Retries, in the order they failed.
+    pub(crate) retry: VecDeque<Waiting>,
+    pub(crate) pace: Option<ShardPace>,
+    /// No request for this shard before this time (after throttling).
+    pub(crate) backoff_until: Option<Instant>,
+    /// Throttling answers in a row, for the next backoff.
+    pub(crate) throttle_streak: u32,
+}
+
+impl ShardQueue {
+    pub(crate) fn new(pace: Option<ShardPace>) -> ShardQueue {
+        ShardQueue {
+            fresh: VecDeque::new(),
+            fresh_bytes: 0,
+            retry: VecDeque::new(),
+            pace,
+            backoff_until: None,
+            throttle_streak: 0,
+        }
+    }
+
+    /// Queues a first attempt.
+    pub(crate) fn push_fresh(&mut self, waiting: Waiting) {
+        self.fresh_bytes += waiting.size;
+        self.fresh.push_back(waiting);
+    }
+
+    /// Takes the oldest first attempt.
+    pub(crate) fn pop_fresh(&mut self) -> Option<Waiting> {
+        let w = self.fresh.pop_front()?;
+        self.fresh_bytes -= w.size;
+        Some(w)
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.fresh.is_empty() && self.retry.is_empty()
+    }
+
+    /// Whether the shard's backoff lets a request go at `now`.
+    pub(crate) fn backoff_over(&self, now: Instant) -> bool {
+        self.backoff_until.is_none_or(|t| t <= now)
+    }
+
+    /// Whether one record of `size` bytes may go now by the shard's pace (taking its tokens).
+    pub(crate) fn take_tokens(&mut self, size: usize, now: Instant) -> bool {
+        self.pace.as_mut().is_none_or(|p| p.try_take(size, now))
+    }
+
+    /// The earliest time something of this shard could go, given whether first attempts must
+    /// wait for `linger_until` (their oldest's push plus the linger, or now on a flush).
+    pub(crate) fn next_ready(&self, linger_until: Option<Instant>) -> Option<Instant> {
+        let retry = self
+            .retry
+            .iter()
+            .map(|w| (w.ready_at, w.size))
+            .min_by_key(|w| w.0);
+        let fresh = self
+            .fresh
+            .front()
+            .zip(linger_until)
+            .map(|(w, t)| (t, w.size));
+        let (at, size) = match (retry, fresh) {
+            (Some(r), Some(f)) => {
+                if r.0 <= f.0 {
+                    r
+                } else {
+                    f
+                }
+            }
+            (r, f) => r.or(f)?,
+        };
+        let mut at = at;
+        if let Some(b) = self.backoff_until {
+            at = at.max(b);
+        }
+        if let Some(p) = &self.pace {
+            at = at.max(p.ready_at(size));
+        }
+        Some(at)
+    }
+}
