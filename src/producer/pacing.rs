@@ -145,7 +145,9 @@ mod tests {
         assert!(!b.can_take(6.0, t0 + Duration::from_millis(1000)));
         assert!(b.can_take(5.0, t0 + Duration::from_millis(1000)));
         // Never more than the capacity, however long it waits.
-        assert!(!b.can_take(10.5, t0 + Duration::from_secs(100)));
+        assert!(b.can_take(10.0, t0 + Duration::from_secs(100)));
+        b.take(10.0);
+        assert!(!b.can_take(0.1, t0 + Duration::from_secs(100)));
         let at = b.ready_at(3.0);
         assert!(at <= t0 + Duration::from_secs(100));
     }
