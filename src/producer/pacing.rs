@@ -148,8 +148,9 @@ mod tests {
         assert!(b.can_take(10.0, t0 + Duration::from_secs(100)));
         b.take(10.0);
         assert!(!b.can_take(0.1, t0 + Duration::from_secs(100)));
-        let at = b.ready_at(3.0);
-        assert!(at <= t0 + Duration::from_secs(100));
+        // 3 tokens at 5 a second: 600 ms later.
+        let at = b.ready_at(3.0) - (t0 + Duration::from_secs(100));
+        assert!(at >= Duration::from_millis(600) && at < Duration::from_millis(601), "{at:?}");
     }
 
     #[test]
