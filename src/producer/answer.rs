@@ -172,7 +172,7 @@ impl Producer {
 
     /// Sets the shard queues up once the start-up calls that matter are answered: the settings,
     /// and the shard map unless the stream is `AUTO`.
-    fn maybe_start(&mut self, now: Instant) {
+    pub(crate) fn maybe_start(&mut self, now: Instant) {
         if !self.shards.is_empty() || self.describe != Control::Done {
             return;
         }

@@ -100,7 +100,8 @@ impl ProducerConfig {
     }
 
     /// Most bytes (data plus partition key) of records not yet delivered or failed, in flight
-    /// included (default 64 MiB); `push` refuses a record past it.
+    /// included (default 64 MiB; at least the record size limit); `push` refuses a record past
+    /// it.
     pub fn max_buffered_bytes(mut self, bytes: usize) -> Self {
         self.max_buffered_bytes = bytes;
         self
@@ -241,7 +242,13 @@ impl ProducerConfig {
             1,
             usize::MAX,
         )?;
-        range("max_buffered_bytes", self.max_buffered_bytes, 1, usize::MAX)?;
+        // The buffer must hold the largest record the stream takes.
+        range(
+            "max_buffered_bytes",
+            self.max_buffered_bytes,
+            self.max_record_size,
+            usize::MAX,
+        )?;
         let millis = |d: Duration| usize::try_from(d.as_millis()).unwrap_or(usize::MAX);
         range("record_ttl", millis(self.record_ttl), 1, usize::MAX)?;
         let max_backoff = millis(self.max_backoff);

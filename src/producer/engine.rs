@@ -206,13 +206,9 @@ impl Producer {
             closed: false,
             cursor: 0,
         };
-        if producer.describe == Control::Done && producer.listing == Control::Done {
-            producer.start(given_map, now);
-        } else if producer.describe == Control::Done && distribution == RecordDistribution::Auto {
-            // An AUTO stream needs no shard map: nothing can be routed.
-            producer.listing = Control::Done;
-            producer.start(None, now);
-        }
+        // A given map waits with the listed one for the settings (an AUTO stream uses none).
+        producer.listed = given_map;
+        producer.maybe_start(now);
         Ok(producer)
     }
 
@@ -275,11 +271,11 @@ impl Producer {
     fn check(&self, record: &Record) -> Result<HashKey, InvalidInput> {
         PartitionKey::new(&record.partition_key)?;
         let size = record.size();
-        if size > self.max_record_size {
-            let rule = Rule::RecordTooLarge {
-                size,
-                limit: self.max_record_size,
-            };
+        // A stream's limit learnt at start-up may be above the buffer; a record the buffer can
+        // never hold is refused as too large for it.
+        let limit = self.max_record_size.min(self.config.max_buffered_bytes);
+        if size > limit {
+            let rule = Rule::RecordTooLarge { size, limit };
             return Err(InvalidInput::new(Field::Data, rule));
         }
         match &record.explicit_hash_key {

@@ -150,7 +150,10 @@ mod tests {
         assert!(!b.can_take(0.1, t0 + Duration::from_secs(100)));
         // 3 tokens at 5 a second: 600 ms later.
         let at = b.ready_at(3.0) - (t0 + Duration::from_secs(100));
-        assert!(at >= Duration::from_millis(600) && at < Duration::from_millis(601), "{at:?}");
+        assert!(
+            at >= Duration::from_millis(600) && at < Duration::from_millis(601),
+            "{at:?}"
+        );
     }
 
     #[test]
