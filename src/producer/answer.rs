@@ -48,6 +48,8 @@ impl Producer {
                     self.describe_failed(retry, Some(e), now);
                 }
             },
+            // The queues are set up already (an AUTO stream needs no map): a late page is moot.
+            InFlight::ListShards if !self.shards.is_empty() => {}
             InFlight::ListShards => match parse_list_shards_response(response) {
                 Ok(page) => {
                     self.pages.add_page(&page);
@@ -91,6 +93,7 @@ impl Producer {
             .ok_or(HandleError::UnknownTransmit(id))?;
         match in_flight {
             InFlight::Describe => self.describe_failed(true, None, now),
+            InFlight::ListShards if !self.shards.is_empty() => {}
             InFlight::ListShards => self.listing_failed(None, now),
             InFlight::PutRecords(planned) => {
                 self.put_in_flight -= 1;
