@@ -400,7 +400,12 @@ impl SimKinesis {
                 Some(k) => k.parse::<u128>().unwrap_or(0),
                 None => HashKey::from_partition_key(&key).get(),
             };
-            let shard = self.shard_for(hash);
+            // On an AUTO stream the service spreads records itself.
+            let shard = if self.distribution == Some("AUTO") {
+                self.rng.range(0, self.shards.len() as u64) as usize
+            } else {
+                self.shard_for(hash)
+            };
             let size = data.len() + key.len();
             self.sends[shard].push((at, size));
             let window = &mut self.shards[shard].window;
@@ -503,6 +508,8 @@ struct Workload {
     given_map: bool,
     rates: FaultRates,
     explicit_hash_keys: bool,
+    /// What `DescribeStreamSummary` says: `MaxRecordSizeInKiB` and `RecordDistributionStrategy`.
+    settings: (Option<u32>, Option<&'static str>),
     /// Pauses between bursts of arrivals (a storm has none: its records come as fast as they can).
     pauses: bool,
 }
@@ -555,6 +562,12 @@ fn workload(seed: u64, rng: &mut Rng) -> Workload {
         given_map: !storm && rng.chance(0.3),
         explicit_hash_keys: rng.chance(0.3),
         pauses: !storm,
+        settings: match rng.range(0, 10) {
+            0 => (Some(2048), None),
+            1 if !storm => (Some(1024), Some("AUTO")),
+            2 => (None, Some("USER_PARTITION_KEY")),
+            _ => (None, None),
+        },
         rates,
     }
 }
@@ -592,6 +605,9 @@ pub fn run_seed(seed: u64) -> Result<Report, Vec<String>> {
         Rng::new(seed.wrapping_mul(31)),
         stream,
     );
+    sim.set_settings(w.settings.0, w.settings.1);
+    // On an AUTO stream the service picks the shard: no prediction or pace to check.
+    let auto = w.settings.1 == Some("AUTO");
     let base = Instant::now();
     let mut config = ProducerConfig::new(StreamName::new(stream).map_err(|e| vec![e.to_string()])?)
         .linger(w.linger)
@@ -808,7 +824,7 @@ pub fn run_seed(seed: u64) -> Result<Report, Vec<String>> {
                     None => HashKey::from_partition_key(record.partition_key()).get(),
                 };
                 let owner = sim.shard_id(sim.shard_for(key));
-                if owner != shard_id {
+                if !auto && owner != shard_id {
                     violations.push(format!(
                         "record {serial} stored on {shard_id}, its key belongs to {owner}"
                     ));
@@ -859,7 +875,7 @@ pub fn run_seed(seed: u64) -> Result<Report, Vec<String>> {
         ));
     }
     // Pace: per shard, sent in any window of T seconds within quota × (1 + rate × T).
-    if !map_unavailable {
+    if !map_unavailable && !auto {
         let rate = f64::from(w.rate_limit) / 100.0;
         for (shard, sends) in sim.sends.iter().enumerate() {
             for window in [1u64, 3, 10] {
