@@ -72,6 +72,17 @@ pub use list_shards::{
     parse_list_shards_response,
 };
 
+// KPL aggregation: many user records in one Kinesis record, and back into them.
+mod aggregation;
+pub use aggregation::{
+    AggregatedRecord, AggregationLimits, Aggregator, DeaggregateError, Deaggregated, PushError,
+    SubRecord, SubRecords, deaggregate, deaggregate_for_shard,
+};
+pub use limits::{
+    AGGREGATION_DEFAULT_MAX_COUNT, AGGREGATION_DEFAULT_MAX_SIZE, AGGREGATION_MAX_MAX_SIZE,
+    AGGREGATION_MIN_MAX_SIZE,
+};
+
 /// The `http` crate this one builds requests and reads responses with, so that a program needs
 /// no dependency of its own to name `http::Request` and `http::Response`.
 pub use http;
