@@ -2,15 +2,14 @@
 //! [`AggregationLimits`]; [`AggregatedRecord`], what it yields.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt;
 
 use md5::{Digest, Md5};
 
+use super::key_table::KeyTable;
 use super::messages::{
     EXPLICIT_HASH_KEY_TABLE_TAG, MAGIC, OVERHEAD, PARTITION_KEY_TABLE_TAG, RecordFields,
 };
-use super::protobuf;
 use crate::hash_key::HashKey;
 use crate::invalid_input::{Field, InvalidInput, Rule};
 use crate::limits::{
@@ -193,14 +192,10 @@ impl PushError {
 #[derive(Clone)]
 pub struct Aggregator {
     limits: AggregationLimits,
-    /// `partition_key_table`, each key once, as it goes on the wire (tag, length, key).
-    partition_key_table: Vec<u8>,
-    /// Each key's index in the table.
-    partition_keys: HashMap<Box<str>, u32>,
-    /// `explicit_hash_key_table`, each key once, in decimal, as it goes on the wire.
-    explicit_hash_key_table: Vec<u8>,
-    /// Each explicit hash key's index in its table.
-    explicit_hash_keys: HashMap<u128, u32>,
+    /// `partition_key_table`.
+    partition_keys: KeyTable,
+    /// `explicit_hash_key_table`, each key in decimal.
+    explicit_hash_keys: KeyTable,
     /// The `records` fields, as they go on the wire.
     records: Vec<u8>,
     count: u32,
@@ -224,10 +219,8 @@ impl Aggregator {
     pub fn new(limits: AggregationLimits) -> Aggregator {
         Aggregator {
             limits,
-            partition_key_table: Vec::new(),
-            partition_keys: HashMap::new(),
-            explicit_hash_key_table: Vec::new(),
-            explicit_hash_keys: HashMap::new(),
+            partition_keys: KeyTable::new(PARTITION_KEY_TABLE_TAG),
+            explicit_hash_keys: KeyTable::new(EXPLICIT_HASH_KEY_TABLE_TAG),
             records: Vec::new(),
             count: 0,
             first: None,
@@ -260,7 +253,9 @@ impl Aggregator {
     }
 
     fn protobuf_len(&self) -> usize {
-        self.partition_key_table.len() + self.explicit_hash_key_table.len() + self.records.len()
+        self.partition_keys.bytes().len()
+            + self.explicit_hash_keys.bytes().len()
+            + self.records.len()
     }
 
     /// Copies `record` into the aggregate, or refuses it, leaving the aggregate as it was:
@@ -311,29 +306,18 @@ impl Aggregator {
             let limit = self.limits.max_count;
             return Err(PushError::TooMany { limit });
         }
+        let pk = self.partition_keys.slot(key.as_str().as_bytes());
         let mut digits = [0; EXPLICIT_HASH_KEY_MAX_DIGITS];
-        let ehk_text = explicit_hash_key.map(|h| h.write_decimal(&mut digits));
-        let (pk_index, pk_entry) = match self.partition_keys.get(key.as_str()) {
-            Some(&i) => (i, 0),
-            None => (
-                self.partition_keys.len() as u32,
-                protobuf::len_field_size(key.utf8_len()),
-            ),
+        let ehk_text = explicit_hash_key.map(|h| h.write_decimal(&mut digits).as_bytes());
+        let ehk = ehk_text.map(|text| (text, self.explicit_hash_keys.slot(text)));
+        let fields = RecordFields {
+            partition_key_index: pk.index.into(),
+            explicit_hash_key_index: ehk.map(|(_, slot)| slot.index.into()),
+            data,
         };
-        let (ehk_index, ehk_entry) = match explicit_hash_key {
-            None => (None, 0),
-            Some(h) => match self.explicit_hash_keys.get(&h.get()) {
-                Some(&i) => (Some(i), 0),
-                None => (
-                    Some(self.explicit_hash_keys.len() as u32),
-                    protobuf::len_field_size(ehk_text.map_or(0, str::len)),
-                ),
-            },
-        };
-        let record_field =
-            RecordFields::field_len(pk_index.into(), ehk_index.map(u64::from), data.len());
         if self.count >= 1 {
-            let size = OVERHEAD + self.protobuf_len() + pk_entry + ehk_entry + record_field;
+            let added = pk.added_len + ehk.map_or(0, |(_, slot)| slot.added_len);
+            let size = OVERHEAD + self.protobuf_len() + added + fields.field_len();
             let limit = self.limits.aggregate_limit();
             if size > limit {
                 return Err(PushError::TooLarge { size, limit });
@@ -341,25 +325,10 @@ impl Aggregator {
         }
 
         // Taken: copied in.
-        if pk_entry > 0 {
-            protobuf::put_len_field(
-                &mut self.partition_key_table,
-                PARTITION_KEY_TABLE_TAG,
-                key.as_str().as_bytes(),
-            );
-            self.partition_keys.insert(key.as_str().into(), pk_index);
+        self.partition_keys.insert(key.as_str().as_bytes(), pk);
+        if let Some((text, slot)) = ehk {
+            self.explicit_hash_keys.insert(text, slot);
         }
-        if let (Some(h), Some(text), true) = (explicit_hash_key, ehk_text, ehk_entry > 0) {
-            let table = &mut self.explicit_hash_key_table;
-            protobuf::put_len_field(table, EXPLICIT_HASH_KEY_TABLE_TAG, text.as_bytes());
-            self.explicit_hash_keys
-                .insert(h.get(), ehk_index.unwrap_or_default());
-        }
-        let fields = RecordFields {
-            partition_key_index: pk_index.into(),
-            explicit_hash_key_index: ehk_index.map(u64::from),
-            data,
-        };
         let data_at = fields.put(&mut self.records);
         if self.count == 0 {
             self.first = Some(FirstRecord {
@@ -404,8 +373,8 @@ impl Aggregator {
         } else {
             let mut data = Vec::with_capacity(self.size());
             data.extend_from_slice(&MAGIC);
-            data.extend_from_slice(&self.partition_key_table);
-            data.extend_from_slice(&self.explicit_hash_key_table);
+            data.extend_from_slice(self.partition_keys.bytes());
+            data.extend_from_slice(self.explicit_hash_keys.bytes());
             data.extend_from_slice(&self.records);
             let digest = Md5::digest(&data[MAGIC.len()..]);
             data.extend_from_slice(&digest);
@@ -422,9 +391,7 @@ impl Aggregator {
 
     /// Empties the aggregator, keeping its buffers.
     fn clear(&mut self) {
-        self.partition_key_table.clear();
         self.partition_keys.clear();
-        self.explicit_hash_key_table.clear();
         self.explicit_hash_keys.clear();
         self.records.clear();
         self.count = 0;

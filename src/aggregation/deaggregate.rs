@@ -4,7 +4,7 @@
 use std::fmt;
 use std::iter::FusedIterator;
 
-use super::messages::{RecordFields, TopField, TopFields, framed_protobuf};
+use super::messages::{RecordFields, TopField, TopFields, count_fields, framed_protobuf};
 use crate::hash_key::HashKey;
 use crate::routing::HashKeyRange;
 
@@ -114,8 +114,9 @@ impl DeaggregateError {
 /// sub-record refers to a key it cannot use. Everything is checked before this returns, so the
 /// sub-records' iterator cannot fail. It never panics, whatever the bytes.
 ///
-/// Besides the bytes it borrows, it allocates the aggregate's two key tables: at most 17 bytes
-/// for each entry, which takes at least 2 bytes of `data`.
+/// Besides the bytes it borrows, it allocates the aggregate's key tables and the list of its
+/// sub-records, counted first: at most 17 bytes per table entry and 40 per sub-record, which take
+/// at least 2 and 6 bytes of `data`.
 ///
 /// ```
 /// use kinesis_proto::{Deaggregated, deaggregate};
@@ -126,45 +127,38 @@ pub fn deaggregate(data: &[u8]) -> Result<Deaggregated<'_>, DeaggregateError> {
     let Some(message) = framed_protobuf(data) else {
         return Ok(Deaggregated::Plain);
     };
-    let mut tables = Tables::default();
-    let mut records = 0u64;
-    let mut first_error = None;
-    // A record referred to a table entry not read yet: tables may follow records.
-    let mut deferred = false;
+    // Counted first, so that nothing is allocated beyond what is there.
+    let Some([partition_keys, explicit_hash_keys, records]) = count_fields(message) else {
+        return Ok(Deaggregated::Plain);
+    };
+    let mut tables = Tables {
+        partition_keys: Vec::with_capacity(partition_keys),
+        explicit_hash_keys: Vec::with_capacity(explicit_hash_keys),
+    };
+    let mut records = Vec::with_capacity(records);
+    // Tables may come after the records that refer to them: read every field first.
     for field in TopFields::new(message) {
         let Ok(field) = field else {
             return Ok(Deaggregated::Plain);
         };
         match field {
             TopField::PartitionKey(key) => {
-                tables.partition_keys.push(std::str::from_utf8(key).ok())
+                tables.partition_keys.push(std::str::from_utf8(key).ok());
             }
-            TopField::ExplicitHashKey(key) => tables
-                .explicit_hash_keys
-                .push(read_hash_key(key).map(|h| h.get().to_be_bytes())),
-            TopField::Record(record) => {
-                if first_error.is_none() && !deferred {
-                    match tables.check(&record, records) {
-                        Ok(_) => {}
-                        Err(Check::NotRead) => deferred = true,
-                        Err(Check::Bad(e)) => first_error = Some(e),
-                    }
-                }
-                records += 1;
+            TopField::ExplicitHashKey(key) => {
+                let key = read_hash_key(key).map(|h| h.get().to_be_bytes());
+                tables.explicit_hash_keys.push(key);
             }
+            TopField::Record(record) => records.push(record),
         }
     }
-    if deferred {
-        first_error = tables.first_error(message);
-    }
-    if let Some(e) = first_error {
-        return Err(e);
+    for (n, record) in (0u64..).zip(&records) {
+        tables.check(record, n)?;
     }
     Ok(Deaggregated::Aggregate(SubRecords {
-        fields: TopFields::new(message),
+        records: records.into_iter(),
         tables,
         next: 0,
-        remaining: usize::try_from(records).unwrap_or(usize::MAX),
     }))
 }
 
@@ -180,13 +174,14 @@ pub fn deaggregate_for_shard<'a>(
 ) -> Result<Deaggregated<'a>, DeaggregateError> {
     let read = deaggregate(data)?;
     if let Deaggregated::Aggregate(records) = &read {
-        let mut fields = records.fields.clone();
-        let mut next = 0;
-        while let Some(record) = records.tables.next_sub_record(&mut fields, &mut next) {
+        for (n, record) in (0u64..).zip(records.records.as_slice()) {
+            let Some(record) = records.tables.sub_record(record, n) else {
+                break;
+            };
             let hash_key = record.effective_hash_key();
             if !range.contains(hash_key) {
                 return Err(DeaggregateError::OutsideShard {
-                    sub_sequence_number: record.sub_sequence_number,
+                    sub_sequence_number: n,
                     hash_key,
                     range: *range,
                 });
@@ -220,34 +215,31 @@ fn read_hash_key(text: &[u8]) -> Option<HashKey> {
 
 /// The aggregate's key tables: each partition key if it is UTF-8, each explicit hash key if it
 /// is one (as big-endian bytes, which need no alignment).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Tables<'a> {
     partition_keys: Vec<Option<&'a str>>,
     explicit_hash_keys: Vec<Option<[u8; 16]>>,
 }
 
-/// Why a record's keys cannot be used, yet.
-enum Check {
-    /// It refers to an entry after those read so far.
-    NotRead,
-    Bad(DeaggregateError),
-}
-
 impl<'a> Tables<'a> {
-    /// The keys of `record`, sub-record `n`, in the order the KCL reads them.
-    fn check(&self, record: &RecordFields<'a>, n: u64) -> Result<SubKeys<'a>, Check> {
+    /// The keys of `record`, sub-record `n`, looked up in the order the KCL looks them up.
+    fn check(&self, record: &RecordFields<'a>, n: u64) -> Result<SubKeys<'a>, DeaggregateError> {
         let index = record.partition_key_index;
         let entry = usize::try_from(index)
             .ok()
             .and_then(|i| self.partition_keys.get(i));
         let partition_key = match entry {
             None => {
-                return Err(Check::NotRead);
+                return Err(DeaggregateError::PartitionKeyIndex {
+                    sub_sequence_number: n,
+                    index,
+                    table_len: self.partition_keys.len(),
+                });
             }
             Some(None) => {
-                return Err(Check::Bad(DeaggregateError::PartitionKeyNotUtf8 {
+                return Err(DeaggregateError::PartitionKeyNotUtf8 {
                     sub_sequence_number: n,
-                }));
+                });
             }
             Some(Some(key)) => *key,
         };
@@ -258,11 +250,17 @@ impl<'a> Tables<'a> {
                     .ok()
                     .and_then(|i| self.explicit_hash_keys.get(i));
                 match entry {
-                    None => return Err(Check::NotRead),
-                    Some(None) => {
-                        return Err(Check::Bad(DeaggregateError::ExplicitHashKey {
+                    None => {
+                        return Err(DeaggregateError::ExplicitHashKeyIndex {
                             sub_sequence_number: n,
-                        }));
+                            index,
+                            table_len: self.explicit_hash_keys.len(),
+                        });
+                    }
+                    Some(None) => {
+                        return Err(DeaggregateError::ExplicitHashKey {
+                            sub_sequence_number: n,
+                        });
                     }
                     Some(Some(key)) => Some(HashKey::new(u128::from_be_bytes(*key))),
                 }
@@ -274,62 +272,15 @@ impl<'a> Tables<'a> {
         })
     }
 
-    /// The first sub-record of `message` whose keys cannot be used, with every table read.
-    fn first_error(&self, message: &'a [u8]) -> Option<DeaggregateError> {
-        let records = TopFields::new(message).filter_map(|f| match f {
-            Ok(TopField::Record(r)) => Some(r),
-            _ => None,
-        });
-        for (n, record) in (0u64..).zip(records) {
-            match self.check(&record, n) {
-                Ok(_) => {}
-                Err(Check::Bad(e)) => return Some(e),
-                Err(Check::NotRead) => {
-                    return Some(self.out_of_table(&record, n));
-                }
-            }
-        }
-        None
-    }
-
-    /// The error of a record that refers to an entry past the end of a table.
-    fn out_of_table(&self, record: &RecordFields<'_>, n: u64) -> DeaggregateError {
-        let index = record.partition_key_index;
-        let pk_in_table = usize::try_from(index).is_ok_and(|i| i < self.partition_keys.len());
-        if !pk_in_table {
-            return DeaggregateError::PartitionKeyIndex {
-                sub_sequence_number: n,
-                index,
-                table_len: self.partition_keys.len(),
-            };
-        }
-        DeaggregateError::ExplicitHashKeyIndex {
+    /// Sub-record `n`, checked by [`deaggregate`]: `None` cannot happen.
+    fn sub_record(&self, record: &RecordFields<'a>, n: u64) -> Option<SubRecord<'a>> {
+        let keys = self.check(record, n).ok()?;
+        Some(SubRecord {
+            partition_key: keys.partition_key,
+            explicit_hash_key: keys.explicit_hash_key,
+            data: record.data,
             sub_sequence_number: n,
-            index: record.explicit_hash_key_index.unwrap_or_default(),
-            table_len: self.explicit_hash_keys.len(),
-        }
-    }
-
-    /// The next sub-record of `fields`, numbered from `*next`; `None` at the end. The
-    /// aggregate's every record was checked, so none fails here; if one did, it would end the
-    /// iteration.
-    fn next_sub_record(&self, fields: &mut TopFields<'a>, next: &mut u64) -> Option<SubRecord<'a>> {
-        loop {
-            let record = match fields.next()? {
-                Ok(TopField::Record(record)) => record,
-                Ok(_) => continue,
-                Err(_) => return None,
-            };
-            let keys = self.check(&record, *next).ok()?;
-            let sub_sequence_number = *next;
-            *next += 1;
-            return Some(SubRecord {
-                partition_key: keys.partition_key,
-                explicit_hash_key: keys.explicit_hash_key,
-                data: record.data,
-                sub_sequence_number,
-            });
-        }
+        })
     }
 }
 
@@ -343,28 +294,28 @@ struct SubKeys<'a> {
 /// [`deaggregate`]: the iterator cannot fail, and knows its length.
 #[derive(Clone)]
 pub struct SubRecords<'a> {
-    fields: TopFields<'a>,
+    records: std::vec::IntoIter<RecordFields<'a>>,
     tables: Tables<'a>,
     next: u64,
-    remaining: usize,
 }
 
 impl<'a> Iterator for SubRecords<'a> {
     type Item = SubRecord<'a>;
 
     fn next(&mut self) -> Option<SubRecord<'a>> {
-        let record = self
-            .tables
-            .next_sub_record(&mut self.fields, &mut self.next);
-        self.remaining = match record {
-            Some(_) => self.remaining.saturating_sub(1),
-            None => 0,
-        };
-        record
+        let record = self.records.next()?;
+        let n = self.next;
+        self.next += 1;
+        let sub = self.tables.sub_record(&record, n);
+        if sub.is_none() {
+            // Checked: cannot happen; if it did, the iteration would end here.
+            self.records = Vec::new().into_iter();
+        }
+        sub
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.remaining, Some(self.remaining))
+        self.records.size_hint()
     }
 }
 
@@ -375,7 +326,7 @@ impl FusedIterator for SubRecords<'_> {}
 impl fmt::Debug for SubRecords<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SubRecords")
-            .field("remaining", &self.remaining)
+            .field("remaining", &self.records.len())
             .field("partition_keys", &self.tables.partition_keys.len())
             .field("explicit_hash_keys", &self.tables.explicit_hash_keys.len())
             .finish()

@@ -4,6 +4,7 @@
 
 use md5::{Digest, Md5};
 
+use super::kpl_layout;
 use super::protobuf::{self, LEN, Malformed, Reader, VARINT, Value};
 
 /// The 4 bytes an aggregate starts with ("magic number", `aggregation-format.md`).
@@ -72,15 +73,11 @@ impl<'a> RecordFields<'a> {
 
     /// The bytes the record takes in the `records` field of an `AggregatedRecord`, its tag and
     /// length included.
-    pub(super) const fn field_len(
-        partition_key_index: u64,
-        explicit_hash_key_index: Option<u64>,
-        data_len: usize,
-    ) -> usize {
+    pub(super) const fn field_len(&self) -> usize {
         protobuf::len_field_size(Self::message_len(
-            partition_key_index,
-            explicit_hash_key_index,
-            data_len,
+            self.partition_key_index,
+            self.explicit_hash_key_index,
+            self.data.len(),
         ))
     }
 
@@ -110,7 +107,8 @@ impl<'a> RecordFields<'a> {
     /// Reads a `Record` message: the last occurrence of a field wins, unknown fields (and known
     /// ones of another wire type) are skipped, and the required fields must be there, in the
     /// record and in each of its tags.
-    fn read(mut reader: Reader<'a>) -> Result<Self, Malformed> {
+    #[inline]
+    pub(super) fn read(mut reader: Reader<'a>) -> Result<Self, Malformed> {
         let mut partition_key_index = None;
         let mut explicit_hash_key_index = None;
         let mut data = None;
@@ -145,6 +143,24 @@ fn check_tag(mut reader: Reader<'_>) -> Result<(), Malformed> {
     if has_key { Ok(()) } else { Err(Malformed) }
 }
 
+/// How many partition keys, explicit hash keys and records an `AggregatedRecord` holds, read
+/// without parsing the records; `None` if its fields do not parse.
+pub(super) fn count_fields(message: &[u8]) -> Option<[usize; 3]> {
+    let mut counts = [0usize; 3];
+    let mut reader = Reader::new(message);
+    while let Some(field) = reader.next_field() {
+        let field = field.ok()?;
+        for (count, number) in
+            counts
+                .iter_mut()
+                .zip([PARTITION_KEY_TABLE, EXPLICIT_HASH_KEY_TABLE, RECORDS])
+        {
+            *count += usize::from(field.is(number, LEN));
+        }
+    }
+    Some(counts)
+}
+
 /// One field of an `AggregatedRecord`, as far as reading it needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum TopField<'a> {
@@ -172,6 +188,7 @@ impl<'a> Iterator for TopFields<'a> {
     type Item = Result<TopField<'a>, Malformed>;
 
     /// After an error, nothing more.
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         let next = self.read_next();
         if let Some(Err(_)) = next {
@@ -182,6 +199,7 @@ impl<'a> Iterator for TopFields<'a> {
 }
 
 impl<'a> TopFields<'a> {
+    #[inline]
     fn read_next(&mut self) -> Option<Result<TopField<'a>, Malformed>> {
         loop {
             let field = match self.reader.next_field()? {
@@ -196,9 +214,13 @@ impl<'a> TopFields<'a> {
             } else if field.is(EXPLICIT_HASH_KEY_TABLE, LEN) {
                 TopField::ExplicitHashKey(bytes)
             } else if field.is(RECORDS, LEN) {
-                match RecordFields::read(self.reader.nested(bytes)) {
-                    Ok(record) => TopField::Record(record),
-                    Err(e) => return Some(Err(e)),
+                if let Some(record) = kpl_layout::read(bytes) {
+                    TopField::Record(record)
+                } else {
+                    match RecordFields::read(self.reader.nested(bytes)) {
+                        Ok(record) => TopField::Record(record),
+                        Err(e) => return Some(Err(e)),
+                    }
                 }
             } else {
                 continue;
@@ -229,7 +251,7 @@ mod tests {
             [0x1a, 0x08, 0x08, 0x00, 0x10, 0x03, 0x1a, 0x02, b'x', b'y']
         );
         assert_eq!(&out[data_at..], b"xy");
-        assert_eq!(out.len(), RecordFields::field_len(0, Some(3), 2));
+        assert_eq!(out.len(), record.field_len());
         assert_eq!(read(&out).unwrap(), [TopField::Record(record)]);
         // Required fields are written when 0 or empty.
         let empty = RecordFields {

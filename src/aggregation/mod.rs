@@ -4,12 +4,16 @@
 //! packed together cost a fraction of what they cost alone.
 //!
 //! One file per step: `protobuf` (varints, tags and fields, read as protobuf-java reads them),
-//! `messages` (the framing and the three messages of the KPL's `messages.proto`), `aggregator`
-//! ([`Aggregator`], [`AggregationLimits`], [`AggregatedRecord`]) and `deaggregate`
+//! `messages` (the framing and the three messages of the KPL's `messages.proto`), `kpl_layout` (a
+//! record as the KPL lays it out, read directly), `key_table` (an
+//! aggregate's key tables as they are built), `aggregator` ([`Aggregator`],
+//! [`AggregationLimits`], [`AggregatedRecord`]) and `deaggregate`
 //! ([`deaggregate`], [`deaggregate_for_shard`]). The wire types stay private.
 
 mod aggregator;
 mod deaggregate;
+mod key_table;
+mod kpl_layout;
 mod messages;
 mod protobuf;
 

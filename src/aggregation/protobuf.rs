@@ -52,6 +52,7 @@ pub(super) const fn varint_field_size(value: u64) -> usize {
 }
 
 /// Appends `value` as a varint.
+#[inline]
 pub(super) fn put_varint(out: &mut Vec<u8>, mut value: u64) {
     while value >= 0x80 {
         // The low 7 bits, with the continuation bit.
@@ -62,12 +63,14 @@ pub(super) fn put_varint(out: &mut Vec<u8>, mut value: u64) {
 }
 
 /// Appends a varint field: its tag byte, then the value.
+#[inline]
 pub(super) fn put_varint_field(out: &mut Vec<u8>, tag: u8, value: u64) {
     out.push(tag);
     put_varint(out, value);
 }
 
 /// Appends a length-delimited field: its tag byte, the length, the bytes.
+#[inline]
 pub(super) fn put_len_field(out: &mut Vec<u8>, tag: u8, bytes: &[u8]) {
     out.push(tag);
     put_varint(out, bytes.len() as u64);
@@ -131,6 +134,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next field; `None` at the end of the message.
+    #[inline]
     pub(super) fn next_field(&mut self) -> Option<Result<Field<'a>, Malformed>> {
         if self.rest.is_empty() {
             return None;
@@ -138,6 +142,7 @@ impl<'a> Reader<'a> {
         Some(self.read_field())
     }
 
+    #[inline]
     fn read_field(&mut self) -> Result<Field<'a>, Malformed> {
         let (number, wire_type) = self.read_tag()?;
         let value = match wire_type {
@@ -160,6 +165,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A tag: a varint cut to 32 bits, its field number (not 0) and its wire type.
+    #[inline]
     fn read_tag(&mut self) -> Result<(u32, u32), Malformed> {
         let tag = self.read_varint()? as u32;
         let number = tag >> 3;
@@ -170,7 +176,19 @@ impl<'a> Reader<'a> {
     }
 
     /// A varint of at most 10 bytes; bits past 64 are dropped.
+    #[inline]
     fn read_varint(&mut self) -> Result<u64, Malformed> {
+        // One byte: every tag, index and length below 128.
+        if let Some((&byte, rest)) = self.rest.split_first()
+            && byte < 0x80
+        {
+            self.rest = rest;
+            return Ok(u64::from(byte));
+        }
+        self.read_long_varint()
+    }
+
+    fn read_long_varint(&mut self) -> Result<u64, Malformed> {
         let mut value = 0u64;
         for (i, &byte) in self.rest.iter().take(MAX_VARINT_LEN).enumerate() {
             value |= u64::from(byte & 0x7f).wrapping_shl(7 * i as u32);
@@ -184,6 +202,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A length (a varint cut to 32 bits, read as a non-negative `int`), then that many bytes.
+    #[inline]
     fn read_len(&mut self) -> Result<&'a [u8], Malformed> {
         let len = self.read_varint()? as u32;
         if len > i32::MAX as u32 {
