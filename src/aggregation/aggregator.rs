@@ -258,7 +258,8 @@ impl Aggregator {
             + self.records.len()
     }
 
-    /// Copies `record` into the aggregate, or refuses it, leaving the aggregate as it was:
+    /// Copies `record` into the aggregate, or refuses it, leaving the aggregate as it was (the
+    /// record is only borrowed, so it stays the caller's either way):
     /// [`PushError::Invalid`] when the record breaks a rule of its own, [`PushError::TooLarge`]
     /// or [`PushError::TooMany`] when taking it would break a limit. An empty aggregator takes
     /// every valid record, however large: alone, it is sent as itself.

@@ -15,7 +15,8 @@ pub enum Deaggregated<'a> {
     /// 4 bytes, another magic, 16 bytes or fewer after the magic, an MD5 that does not match, or
     /// a protobuf that does not parse.
     Plain,
-    /// An aggregate: its user records, in order, borrowing from the data.
+    /// An aggregate: its user records, in order, borrowing from the data (none at all, for an
+    /// aggregate that holds none: a KCL consumer then reads nothing from the record).
     Aggregate(SubRecords<'a>),
 }
 

@@ -66,8 +66,8 @@ impl<S: BuildHasher> KeyTable<S> {
         hasher.write(key);
         let hash = hasher.finish();
         if let Some(&index) = self.index.get(&hash) {
-            let (at, len) = self.keys[index as usize];
-            if self.bytes.get(at..at + len) == Some(key) {
+            let entry = self.keys.get(index as usize);
+            if entry.and_then(|&(at, len)| self.bytes.get(at..at + len)) == Some(key) {
                 return Slot {
                     index,
                     added_len: 0,
