@@ -108,7 +108,7 @@ impl<'a> RecordFields<'a> {
     /// ones of another wire type) are skipped, and the required fields must be there, in the
     /// record and in each of its tags.
     #[inline]
-    pub(super) fn read(mut reader: Reader<'a>) -> Result<Self, Malformed> {
+    fn read(mut reader: Reader<'a>) -> Result<Self, Malformed> {
         let mut partition_key_index = None;
         let mut explicit_hash_key_index = None;
         let mut data = None;
@@ -214,8 +214,12 @@ impl<'a> TopFields<'a> {
             } else if field.is(EXPLICIT_HASH_KEY_TABLE, LEN) {
                 TopField::ExplicitHashKey(bytes)
             } else if field.is(RECORDS, LEN) {
-                if let Some(record) = kpl_layout::read(bytes) {
-                    TopField::Record(record)
+                if let Some((pk, ehk, data)) = kpl_layout::read(bytes) {
+                    TopField::Record(RecordFields {
+                        partition_key_index: pk,
+                        explicit_hash_key_index: ehk,
+                        data,
+                    })
                 } else {
                     match RecordFields::read(self.reader.nested(bytes)) {
                         Ok(record) => TopField::Record(record),
@@ -232,6 +236,7 @@ impl<'a> TopFields<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn read(message: &[u8]) -> Result<Vec<TopField<'_>>, Malformed> {
         TopFields::new(message).collect()
@@ -298,6 +303,48 @@ mod tests {
                 TopField::PartitionKey(b"k"),
             ]
         );
+    }
+
+    /// A record's bytes, mostly in the KPL's layout, often not.
+    fn record_bytes() -> impl Strategy<Value = Vec<u8>> {
+        let byte = prop_oneof![4 => 0u8..4, 1 => any::<u8>()];
+        let data = proptest::collection::vec(any::<u8>(), 0..300);
+        let kpl =
+            (byte.clone(), proptest::option::of(byte.clone()), data).prop_map(|(pk, ehk, data)| {
+                let mut r = vec![0x08, pk];
+                if let Some(e) = ehk {
+                    r.extend([0x10, e]);
+                }
+                r.push(0x1a);
+                protobuf::put_varint(&mut r, data.len() as u64);
+                r.extend(data);
+                r
+            });
+        let mutated =
+            (kpl.clone(), any::<prop::sample::Index>(), any::<u8>()).prop_map(|(mut r, at, b)| {
+                let at = at.index(r.len());
+                r[at] = b;
+                r
+            });
+        let cut = (kpl.clone(), any::<prop::sample::Index>()).prop_map(|(mut r, at)| {
+            r.truncate(at.index(r.len() + 1));
+            r
+        });
+        prop_oneof![3 => kpl, 2 => mutated, 1 => cut, 1 => proptest::collection::vec(byte, 0..12)]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2048))]
+
+        /// Whatever `kpl_layout` reads, the general reader reads the same.
+        #[test]
+        fn the_kpl_layout_agrees_with_the_general_reader(record in record_bytes()) {
+            if let Some((pk, ehk, data)) = kpl_layout::read(&record) {
+                let general = RecordFields::read(Reader::new(&[]).nested(&record));
+                let fast = RecordFields { partition_key_index: pk, explicit_hash_key_index: ehk, data };
+                prop_assert_eq!(Ok(fast), general);
+            }
+        }
     }
 
     #[test]
