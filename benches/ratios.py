@@ -6,7 +6,8 @@ Usage: cargo bench -p kinesis-proto-benches [--bench NAME] && python3 benches/ra
 
 Within a group, a benchmark whose function name starts with `floor` is a floor; every other
 benchmark is shown with its ratio to each floor of the same parameter, and to each floor of its
-group that has no parameter. Medians come from criterion's own `estimates.json` files.
+group that has no parameter. Medians come from criterion's own `estimates.json` files. Last, each
+bound of BENCHMARKS.md's targets whose benchmarks ran, with its ratio and whether it is met.
 """
 import json
 import os
@@ -45,3 +46,27 @@ for (group, param), functions in sorted(rows.items()):
         else:
             ratio = ", ".join(f"{ns / f:.2f}x {fname}" for fname, f in sorted(floors.items())) or "-"
         print(f"| {group} | {param} | {name} | {fmt(ns)} | {ratio} |")
+
+
+# (group, parameter, benchmark, floor, bound): the targets of BENCHMARKS.md.
+TARGETS = [
+    ("validate_and_build", "1MiB", "crate", "floor_base64simd", 1.10),
+    ("shard_for", "10000", "route_16B", "floor_md5_16B", 1.15),
+    ("parse_put_record_response", "", "crate_success", "floor_serde_borrowed", 1.3),
+    ("put_records_500x1KiB", "", "crate_validate_and_build", "floor_base64simd_per_record", 1.35),
+    ("aggregate_400x100B", "", "crate_push_and_finish", "floor_md5_and_copy", 1.5),
+    ("deaggregate_400x100B", "", "crate_deaggregate_and_read", "floor_md5", 1.5),
+]
+met = []
+for group, param, name, floor, bound in TARGETS:
+    ns = rows.get((group, param), {}).get(name)
+    floor_ns = rows.get((group, param), {}).get(floor) or rows.get((group, ""), {}).get(floor)
+    if ns is None or floor_ns is None:
+        continue
+    ratio = ns / floor_ns
+    met.append(f"| {group} | {param} | {name} | {ratio:.2f}x {floor} | <= {bound}x | {'met' if ratio <= bound else 'MISSED'} |")
+if met:
+    print()
+    print("| group | parameter | benchmark | ratio | bound | verdict |")
+    print("|---|---|---|---|---|---|")
+    print("\n".join(met))

@@ -40,6 +40,12 @@ pub enum Field {
     ShardFilterShardId,
     /// A producer setting (`ProducerConfig`), named as its setter; not a wire member.
     Producer(&'static str),
+    /// The configured maximum size of a KPL aggregate (a client setting, the KPL's
+    /// `AggregationMaxSize`).
+    AggregationMaxSize,
+    /// The configured maximum count of user records in a KPL aggregate (a client setting, the
+    /// KPL's `AggregationMaxCount`).
+    AggregationMaxCount,
 }
 
 impl Field {
@@ -62,6 +68,8 @@ impl Field {
             Field::ShardFilter => "shardFilter",
             Field::ShardFilterShardId => "shardFilter.shardId",
             Field::Producer(setting) => setting,
+            Field::AggregationMaxSize => "aggregationMaxSize",
+            Field::AggregationMaxCount => "aggregationMaxCount",
         }
     }
 }
@@ -154,6 +162,9 @@ pub enum Rule {
     },
     /// The member is refused on a stream that uses `AUTO` record distribution.
     NotAllowedWithAutoDistribution,
+    /// The data is a KPL aggregate of two or more user records, refused on a stream that uses
+    /// `AUTO` record distribution (reported on `data`).
+    AggregateWithAutoDistribution,
     /// The member must not be given together with another one (ListShards: `nextToken` with
     /// `streamName`, `streamCreationTimestamp`, `exclusiveStartShardId` or `shardFilter`).
     MutuallyExclusive {
@@ -275,6 +286,11 @@ impl fmt::Display for InvalidInput {
                     "not allowed on a stream with AUTO record distribution (the service would ignore it)"
                 }
             }),
+            Rule::AggregateWithAutoDistribution => f.write_str(
+                "a KPL aggregate is not allowed on a stream with AUTO record distribution (the service \
+                 places it on any shard, and KCL consumers drop an aggregate whose records' hash keys \
+                 are outside its shard)",
+            ),
             Rule::MutuallyExclusive { with } => write!(f, "not allowed together with {with}"),
             Rule::Unsupported => f.write_str("not supported by this version"),
         }

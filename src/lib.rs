@@ -81,6 +81,17 @@ pub use describe_stream_summary::{
     parse_describe_stream_summary_response,
 };
 
+// KPL aggregation: many user records in one Kinesis record, and back into them.
+mod aggregation;
+pub use aggregation::{
+    AggregatePushError, AggregatedRecord, AggregationLimits, Aggregator, DeaggregateError,
+    Deaggregated, SubRecord, SubRecords, deaggregate, deaggregate_for_shard,
+};
+pub use limits::{
+    AGGREGATION_DEFAULT_MAX_COUNT, AGGREGATION_DEFAULT_MAX_SIZE, AGGREGATION_MAX_MAX_SIZE,
+    AGGREGATION_MIN_MAX_SIZE,
+};
+
 // The producer engine: records → per-shard buffers → paced PutRecords requests → events.
 mod producer;
 pub use producer::{

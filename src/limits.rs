@@ -52,3 +52,14 @@ pub const MAX_REQUEST_ID_BYTES: usize = 256;
 /// Most shards, open and closed, a shard map takes (this crate's bound; an account's default
 /// shard quota is at most 20,000, Kinesis developer guide, "Quotas and limits").
 pub const MAX_SHARDS: usize = 100_000;
+
+/// The default most bytes of a KPL aggregate, magic and digest included: 51,200 (the KPL's
+/// `AggregationMaxSize`, `configuration.h`).
+pub const AGGREGATION_DEFAULT_MAX_SIZE: usize = 51_200;
+/// The smallest maximum size of an aggregate (the KPL's `AggregationMaxSize` minimum).
+pub const AGGREGATION_MIN_MAX_SIZE: usize = 64;
+/// The largest maximum size of an aggregate, 10 MiB (the KPL's `AggregationMaxSize` maximum).
+pub const AGGREGATION_MAX_MAX_SIZE: usize = 10 * MIB;
+/// The default most user records in one aggregate: 4,294,967,295 (the KPL's
+/// `AggregationMaxCount`), which is also the most this crate takes.
+pub const AGGREGATION_DEFAULT_MAX_COUNT: u32 = u32::MAX;

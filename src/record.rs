@@ -23,6 +23,13 @@ pub enum RecordDistribution {
     Auto,
 }
 
+/// An aggregate on an `AUTO` stream: "aggregation is not supported" there, and "aggregated
+/// records written to such streams can be dropped silently by KCL consumers" (Kinesis developer
+/// guide, KPL aggregation and service-managed record distribution).
+pub(crate) const fn aggregate_with_auto_distribution() -> InvalidInput {
+    InvalidInput::new(Field::Data, Rule::AggregateWithAutoDistribution)
+}
+
 /// The size a record counts for against the record size limit: data bytes plus partition key
 /// UTF-8 bytes.
 pub(crate) fn record_size(data: &[u8], key: Option<&PartitionKey<'_>>) -> usize {

@@ -342,6 +342,7 @@ fn entries_of(case: &Value) -> Vec<PutRecordsEntry<'static>> {
             explicit_hash_key: e
                 .get("explicit_hash_key")
                 .map(|k| Cow::Owned(k.as_str().unwrap().to_owned())),
+            aggregate: false,
         })
         .collect()
 }
@@ -757,6 +758,7 @@ fn arbitrary_entry() -> impl proptest::strategy::Strategy<Value = PutRecordsEntr
         data: Cow::Owned(vec![7; len]),
         partition_key: key.map(Cow::Owned),
         explicit_hash_key: hash_key.map(Cow::Owned),
+        aggregate: false,
     })
 }
 

@@ -8,7 +8,8 @@ use crate::invalid_input::{Field, InvalidInput, Rule};
 use crate::limits::DEFAULT_MAX_RECORD_SIZE;
 use crate::partition_key::PartitionKey;
 use crate::record::{
-    IntoRecordData, RecordDistribution, check_max_record_size, check_record_size, record_size,
+    IntoRecordData, RecordDistribution, aggregate_with_auto_distribution, check_max_record_size,
+    check_record_size, record_size,
 };
 use crate::routing::{Shard, ShardMap};
 use crate::sequence_number::SequenceNumber;
@@ -29,6 +30,7 @@ pub struct PutRecordInput<'a> {
     pub(crate) sequence_number_for_ordering: Option<SequenceNumber<'a>>,
     pub(crate) dry_run: Option<bool>,
     pub(crate) distribution: RecordDistribution,
+    pub(crate) aggregate: bool,
 }
 
 impl<'a> PutRecordInput<'a> {
@@ -78,6 +80,12 @@ impl<'a> PutRecordInput<'a> {
         self.distribution
     }
 
+    /// Whether the record is marked as a KPL aggregate of two or more user records
+    /// ([`PutRecordInputBuilder::aggregate`]).
+    pub fn is_aggregate(&self) -> bool {
+        self.aggregate
+    }
+
     /// The size checked against the record size limit: data plus partition key UTF-8 bytes.
     pub fn record_size(&self) -> usize {
         record_size(&self.data, self.partition_key.as_ref())
@@ -107,6 +115,7 @@ impl<'a> PutRecordInput<'a> {
                 .map(SequenceNumber::into_owned),
             dry_run: self.dry_run,
             distribution: self.distribution,
+            aggregate: self.aggregate,
         }
     }
 }
@@ -135,6 +144,7 @@ impl fmt::Debug for PutRecordInput<'_> {
             )
             .field("dry_run", &self.dry_run)
             .field("distribution", &self.distribution)
+            .field("aggregate", &self.aggregate)
             .finish()
     }
 }
@@ -144,8 +154,9 @@ impl fmt::Debug for PutRecordInput<'_> {
 /// reported by [`build`](Self::build).
 ///
 /// `build` checks in a fixed order and reports the first rule broken: `maxRecordSize`,
-/// `streamName`, `streamARN`, the presence of a stream, `partitionKey`, `data`,
-/// `explicitHashKey`, `sequenceNumberForOrdering`, then the record size.
+/// `streamName`, `streamARN`, the presence of a stream, `partitionKey`, `data` (present; not an
+/// aggregate on an `AUTO` stream), `explicitHashKey`, `sequenceNumberForOrdering`, then the
+/// record size.
 #[derive(Clone)]
 pub struct PutRecordInputBuilder<'a> {
     stream_name: Pending<StreamName>,
@@ -157,6 +168,7 @@ pub struct PutRecordInputBuilder<'a> {
     dry_run: Option<bool>,
     distribution: RecordDistribution,
     max_record_size: usize,
+    aggregate: bool,
 }
 
 impl Default for PutRecordInputBuilder<'_> {
@@ -171,6 +183,7 @@ impl Default for PutRecordInputBuilder<'_> {
             dry_run: None,
             distribution: RecordDistribution::UserPartitionKey,
             max_record_size: DEFAULT_MAX_RECORD_SIZE,
+            aggregate: false,
         }
     }
 }
@@ -193,6 +206,7 @@ impl fmt::Debug for PutRecordInputBuilder<'_> {
             .field("dry_run", &self.dry_run)
             .field("distribution", &self.distribution)
             .field("max_record_size", &self.max_record_size)
+            .field("aggregate", &self.aggregate)
             .finish()
     }
 }
@@ -290,6 +304,15 @@ impl<'a> PutRecordInputBuilder<'a> {
         self
     }
 
+    /// Marks the data as a KPL aggregate of two or more user records, as
+    /// [`AggregatedRecord::to_put_record`](crate::AggregatedRecord::to_put_record) does; `build`
+    /// then refuses the record on an `AUTO` stream ([`Rule::AggregateWithAutoDistribution`]).
+    /// Nothing else changes.
+    pub fn aggregate(mut self, aggregate: bool) -> Self {
+        self.aggregate = aggregate;
+        self
+    }
+
     /// The stream's maximum record size in bytes (data plus partition key), from 1 MiB
     /// (1,048,576, the default) to 10 MiB (10,485,760), as set on the stream with
     /// `UpdateMaxRecordSize`. A value outside that range makes `build` fail on `maxRecordSize`.
@@ -314,6 +337,9 @@ impl<'a> PutRecordInputBuilder<'a> {
         let data = self
             .data
             .ok_or(InvalidInput::new(Field::Data, Rule::Missing))?;
+        if auto && self.aggregate {
+            return Err(aggregate_with_auto_distribution());
+        }
         let not_with_auto = |field| InvalidInput::new(field, Rule::NotAllowedWithAutoDistribution);
         let explicit_hash_key = take(self.explicit_hash_key)?;
         if auto && explicit_hash_key.is_some() {
@@ -333,6 +359,7 @@ impl<'a> PutRecordInputBuilder<'a> {
             sequence_number_for_ordering,
             dry_run: self.dry_run,
             distribution: self.distribution,
+            aggregate: self.aggregate,
         })
     }
 }

@@ -8,7 +8,10 @@ use crate::hash_key::HashKey;
 use crate::invalid_input::{Field, InvalidInput, Rule};
 use crate::limits::EXPLICIT_HASH_KEY_MAX_DIGITS;
 use crate::partition_key::PartitionKey;
-use crate::record::{IntoRecordData, RecordDistribution, check_record_size, record_size};
+use crate::record::{
+    IntoRecordData, RecordDistribution, aggregate_with_auto_distribution, check_record_size,
+    record_size,
+};
 use crate::wire::json;
 
 /// One record of a batch, as the caller gives it: plain public fields, checked by
@@ -36,6 +39,10 @@ pub struct PutRecordsEntry<'a> {
     /// `0|([1-9]\d{0,38})` and at most 2^128-1; it replaces the partition key's MD5 hash in
     /// picking the entry's shard. Refused in a batch for an `AUTO` stream.
     pub explicit_hash_key: Option<Cow<'a, str>>,
+    /// Whether `data` is a KPL aggregate of two or more user records, as
+    /// [`AggregatedRecord::as_entry`](crate::AggregatedRecord::as_entry) marks it. Refused in a
+    /// batch for an `AUTO` stream ([`Rule::AggregateWithAutoDistribution`]); nothing else changes.
+    pub aggregate: bool,
 }
 
 impl<'a> PutRecordsEntry<'a> {
@@ -45,6 +52,7 @@ impl<'a> PutRecordsEntry<'a> {
             data: data.into_record_data(),
             partition_key: Some(partition_key.into()),
             explicit_hash_key: None,
+            aggregate: false,
         }
     }
 
@@ -74,6 +82,7 @@ impl<'a> PutRecordsEntry<'a> {
             data: Cow::Owned(self.data.into_owned()),
             partition_key: self.partition_key.map(|k| Cow::Owned(k.into_owned())),
             explicit_hash_key: self.explicit_hash_key.map(|k| Cow::Owned(k.into_owned())),
+            aggregate: self.aggregate,
         }
     }
 }
@@ -84,6 +93,7 @@ impl fmt::Debug for PutRecordsEntry<'_> {
             .field("data", &format_args!("<{} bytes>", self.data.len()))
             .field("partition_key", &self.partition_key)
             .field("explicit_hash_key", &self.explicit_hash_key)
+            .field("aggregate", &self.aggregate)
             .finish()
     }
 }
@@ -99,6 +109,7 @@ pub struct ValidatedEntry<'a> {
     pub(crate) partition_key: Option<PartitionKey<'a>>,
     pub(crate) explicit_hash_key: Option<HashKey>,
     pub(crate) original_index: usize,
+    pub(crate) aggregate: bool,
 }
 
 impl<'a> ValidatedEntry<'a> {
@@ -121,12 +132,14 @@ impl<'a> ValidatedEntry<'a> {
             partition_key,
             explicit_hash_key,
             original_index: index,
+            aggregate: entry.aggregate,
         })
     }
 
     /// Checks the entry's rules that depend on the batch's settings, in `PutRecord`'s order: a
-    /// partition key unless the stream uses `AUTO`, no explicit hash key if it does, then the
-    /// record size limit (data plus partition key, developer guide, "Quotas and limits").
+    /// partition key unless the stream uses `AUTO`, no aggregate and no explicit hash key if it
+    /// does, then the record size limit (data plus partition key, developer guide, "Quotas and
+    /// limits").
     pub(crate) fn check_settings(
         &self,
         distribution: RecordDistribution,
@@ -136,6 +149,9 @@ impl<'a> ValidatedEntry<'a> {
         let at = |e: InvalidInput| e.at_entry(self.original_index);
         if self.partition_key.is_none() && !auto {
             return Err(at(InvalidInput::new(Field::PartitionKey, Rule::Missing)));
+        }
+        if self.aggregate && auto {
+            return Err(at(aggregate_with_auto_distribution()));
         }
         if self.explicit_hash_key.is_some() && auto {
             return Err(at(InvalidInput::new(
@@ -160,6 +176,12 @@ impl<'a> ValidatedEntry<'a> {
     /// The entry's explicit hash key, if given.
     pub fn explicit_hash_key(&self) -> Option<HashKey> {
         self.explicit_hash_key
+    }
+
+    /// Whether the entry is marked as a KPL aggregate of two or more user records
+    /// ([`PutRecordsEntry::aggregate`]).
+    pub fn is_aggregate(&self) -> bool {
+        self.aggregate
     }
 
     /// The size the entry counts for against the record size limit and its share of the
@@ -204,6 +226,7 @@ impl<'a> ValidatedEntry<'a> {
             partition_key: self.partition_key.map(PartitionKey::into_owned),
             explicit_hash_key: self.explicit_hash_key,
             original_index: self.original_index,
+            aggregate: self.aggregate,
         }
     }
 }
@@ -215,6 +238,7 @@ impl fmt::Debug for ValidatedEntry<'_> {
             .field("partition_key", &self.partition_key)
             .field("explicit_hash_key", &self.explicit_hash_key())
             .field("original_index", &self.original_index)
+            .field("aggregate", &self.aggregate)
             .finish()
     }
 }

@@ -162,9 +162,10 @@ impl<'a> PutRecordsInput<'a> {
 ///
 /// [`build`](Self::build) reports the first rule broken, in this order: `maxRecordSize`,
 /// `maxRequestSize`, `streamName`, `streamARN`, the presence of a stream, the entry count
-/// (`records`), each entry in order (`partitionKey`, `explicitHashKey`, the record size, as
-/// `PutRecord` does; [`entry_index`](InvalidInput::entry_index) names the entry), then the
-/// request size (`records`).
+/// (`records`), each entry in order (`partitionKey`, `data` for an aggregate on an `AUTO` stream,
+/// `explicitHashKey`, the record size, as `PutRecord` does;
+/// [`entry_index`](InvalidInput::entry_index) names the entry), then the request size
+/// (`records`).
 #[derive(Clone, Debug)]
 pub struct PutRecordsInputBuilder<'a> {
     stream_name: Option<Result<StreamName, InvalidInput>>,

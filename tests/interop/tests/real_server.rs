@@ -12,6 +12,10 @@
 
 mod common;
 
+// KPL aggregates put, read back and de-aggregated.
+#[path = "real_server/aggregation.rs"]
+mod aggregation;
+
 use common::*;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
