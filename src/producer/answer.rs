@@ -5,8 +5,7 @@ use std::time::Instant;
 
 use http::Response;
 
-use super::collect::Planned;
-use super::engine::{CONTROL_ATTEMPTS, Control, InFlight, Producer};
+use super::engine::{CONTROL_ATTEMPTS, Control, InFlight, Planned, Producer};
 use super::event::{Event, FailureReason};
 use super::record::RecordId;
 use super::shard_queue::Waiting;

@@ -1,150 +1,251 @@
-//! Collect: which records go in the next `PutRecords` request (per shard, within the pace, the
-//! backoff and the request limits), and the request that carries them.
+//! Collect: which records go in the next `PutRecords` request (per shard, aggregated in the KPL
+//! format, within the pace, the backoff and the request limits), and the request that carries
+//! them.
 
 use std::time::Instant;
 
 use http::Request;
 
-use super::engine::Producer;
+use super::engine::{Planned, Producer};
 use super::event::FailureReason;
-use super::record::RecordId;
+use super::shard_queue::Waiting;
+use crate::aggregation::{AggregatedRecord, AggregationLimits, Aggregator};
 use crate::put_records::{PUT_RECORDS_MAX_REQUEST_SIZE, PutRecordsEntry, PutRecordsInput};
 use crate::record::RecordDistribution;
 
-/// One entry of a request: the user records it carries (one, or an aggregate's) and its shard.
-#[derive(Debug, Clone)]
-pub(crate) struct Planned {
-    pub(crate) records: Vec<RecordId>,
-    pub(crate) shard: usize,
+/// An entry of the request being planned: the records it carries, and the aggregate built for
+/// them when there are two or more (dropped once the body is written).
+pub(crate) struct Entry {
+    pub(crate) planned: Planned,
+    pub(crate) aggregate: Option<AggregatedRecord>,
 }
 
-/// Whether a shard's first attempts may go at `now`: their linger is over (or a flush asked for
-/// them), or they fill a request already.
-fn fresh_due(producer: &Producer, shard: usize, now: Instant) -> bool {
-    let queue = &producer.shards[shard];
-    let Some(front) = queue.fresh.front() else {
-        return false;
-    };
-    producer.flushing
-        || producer.closed
-        || front.ready_at + producer.config.linger <= now
-        || queue.fresh.len() >= producer.config.max_request_entries
-        || queue.fresh_bytes >= producer.config.max_request_size
-}
+impl Producer {
+    /// Whether a shard's first attempts may go at `now`: their linger is over (or a flush asked
+    /// for them), or they fill a request already.
+    fn fresh_due(&self, shard: usize, now: Instant) -> bool {
+        let queue = &self.shards[shard];
+        let Some(front) = queue.fresh.front() else {
+            return false;
+        };
+        self.flushing
+            || self.closed
+            || front.ready_at + self.config.linger <= now
+            || queue.fresh.len() >= self.config.max_request_entries
+            || queue.fresh_bytes >= self.config.max_request_size
+    }
 
-/// Takes the entries of the next request from the shards, starting at the cursor so that every
-/// shard gets its turn: retries whose backoff is over first, then first attempts that are due,
-/// while the shard's tokens and backoff allow and the request has room. Counts each record's
-/// attempt.
-pub(crate) fn plan(producer: &mut Producer, now: Instant) -> Vec<Planned> {
-    let (max_entries, max_size) = (
-        producer.config.max_request_entries,
-        producer.config.max_request_size,
-    );
-    let count = producer.shards.len();
-    let start = producer.cursor % count.max(1);
-    let mut planned = Vec::new();
-    let mut size = 0usize;
-    'shards: for k in 0..count {
-        let s = (start + k) % count;
-        if !producer.shards[s].backoff_over(now) {
-            continue;
-        }
-        let due = fresh_due(producer, s, now);
-        loop {
-            if planned.len() >= max_entries {
-                break 'shards;
-            }
-            let queue = &mut producer.shards[s];
-            let retry = queue.retry.iter().position(|w| w.ready_at <= now);
-            let next = match retry {
-                Some(i) => queue.retry.get(i),
-                None if due => queue.fresh.front(),
-                None => None,
-            };
-            let Some(&next) = next else { break };
-            if !planned.is_empty() && size.saturating_add(next.size) > max_size {
-                break 'shards;
-            }
-            if !queue.take_tokens(next.size, now) {
+    /// Whether records are aggregated: asked for, and each shard's records known (a shard map,
+    /// not an `AUTO` stream, where aggregates could be dropped by KCL consumers).
+    fn aggregating(&self) -> bool {
+        self.config.aggregation
+            && self.map.is_some()
+            && self.distribution != RecordDistribution::Auto
+    }
+
+    /// Takes the entries of the next request from the shards, starting at the cursor so that
+    /// every shard gets its turn: for each shard, retries whose backoff is over first, then first
+    /// attempts that are due, packed into aggregates when aggregating, while the shard's tokens
+    /// and backoff allow and the request has room. Counts each record's attempt.
+    pub(crate) fn plan(&mut self, now: Instant) -> Vec<Entry> {
+        let (max_entries, max_size) = (
+            self.config.max_request_entries,
+            self.config.max_request_size,
+        );
+        let aggregating = self.aggregating();
+        let limits = AggregationLimits::default()
+            .with_max_size(self.config.aggregation_max_size)
+            .and_then(|l| l.with_max_record_size(self.max_record_size))
+            .unwrap_or_default();
+        let count = self.shards.len();
+        let start = self.cursor % count.max(1);
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut size = 0usize;
+        let mut full = false;
+        for k in 0..count {
+            if full || entries.len() >= max_entries {
                 break;
             }
-            match retry {
-                Some(i) => {
-                    queue.retry.remove(i);
-                }
-                None => {
-                    queue.pop_fresh();
-                }
+            let s = (start + k) % count;
+            if !self.shards[s].backoff_over(now) {
+                continue;
             }
-            size = size.saturating_add(next.size);
-            planned.push(Planned {
-                records: vec![next.id],
-                shard: s,
-            });
+            // This shard's candidates, in order: ready retries, then due first attempts.
+            let due = self.fresh_due(s, now);
+            let queue = &mut self.shards[s];
+            let (ready, waiting): (Vec<Waiting>, Vec<Waiting>) =
+                queue.retry.drain(..).partition(|w| w.ready_at <= now);
+            queue.retry.extend(waiting);
+            // Candidates are `ready`, then (when due) the first attempts, read in place.
+            let from_retry = ready.len();
+            let total = from_retry + if due { queue.fresh.len() } else { 0 };
+            let mut taken = 0usize;
+            while taken < total && entries.len() < max_entries {
+                let (group, aggregate) = if aggregating {
+                    self.aggregate(s, &ready, taken, total, limits)
+                } else {
+                    (1, None)
+                };
+                if group == 0 {
+                    // The next record is refused by the aggregator: it fails as invalid below.
+                    taken += 1;
+                    continue;
+                }
+                let Some(first) = self.candidate(s, &ready, taken) else {
+                    break;
+                };
+                let entry_size = match &aggregate {
+                    Some(a) => a.record_size(),
+                    None => first.size,
+                };
+                if !entries.is_empty() && size.saturating_add(entry_size) > max_size {
+                    full = true;
+                    break;
+                }
+                if !self.shards[s].take_tokens(entry_size, now) {
+                    break;
+                }
+                let records = (taken..taken + group)
+                    .filter_map(|i| self.candidate(s, &ready, i).map(|w| w.id))
+                    .collect();
+                size = size.saturating_add(entry_size);
+                entries.push(Entry {
+                    planned: Planned { records, shard: s },
+                    aggregate,
+                });
+                taken += group;
+            }
+            // Put back what was not taken: untaken retries first, then first attempts.
+            let queue = &mut self.shards[s];
+            let taken_retry = taken.min(from_retry);
+            for w in ready[taken_retry..].iter().rev() {
+                queue.retry.push_front(*w);
+            }
+            for _ in 0..taken.saturating_sub(from_retry) {
+                queue.pop_fresh();
+            }
+        }
+        self.cursor = start + 1;
+        for entry in &entries {
+            if entry.aggregate.is_some() {
+                self.stats.aggregates_sent += 1;
+                self.stats.records_in_aggregates += entry.planned.records.len() as u64;
+            }
+            for id in &entry.planned.records {
+                self.count_attempt(*id);
+            }
+        }
+        entries
+    }
+
+    /// Candidate `i` of shard `s`: the ready retries, then the first attempts in place.
+    fn candidate(&self, s: usize, ready: &[Waiting], i: usize) -> Option<Waiting> {
+        match ready.get(i) {
+            Some(w) => Some(*w),
+            None => self.shards[s].fresh.get(i - ready.len()).copied(),
         }
     }
-    producer.cursor = start + 1;
-    for entry in &planned {
-        for id in &entry.records {
-            count_attempt(producer, *id);
+
+    /// Packs the longest run of candidates from `from` (up to `total`) that fits one aggregate:
+    /// how many records it took, and the aggregate when there are two or more. A record the
+    /// aggregator refuses as invalid (a stream setting learnt after its push) is failed, and 0
+    /// is returned for it.
+    fn aggregate(
+        &mut self,
+        s: usize,
+        ready: &[Waiting],
+        from: usize,
+        total: usize,
+        limits: AggregationLimits,
+    ) -> (usize, Option<AggregatedRecord>) {
+        let mut aggregator = Aggregator::new(limits);
+        let mut taken = 0;
+        for i in from..total {
+            let Some(w) = self.candidate(s, ready, i) else {
+                break;
+            };
+            let Some(held) = self.records.get(&w.id) else {
+                break;
+            };
+            let record = &held.record;
+            let entry = PutRecordsEntry::new(&record.data[..], record.partition_key.as_str());
+            let entry = match &record.explicit_hash_key {
+                Some(_) => entry.with_hash_key(held.hash_key),
+                None => entry,
+            };
+            match aggregator.push_with_hash_key(&entry, held.hash_key) {
+                Ok(()) => taken += 1,
+                Err(e) if e.is_full() => break,
+                Err(crate::aggregation::AggregatePushError::Invalid(e)) if taken == 0 => {
+                    self.fail(w.id, FailureReason::Invalid(e));
+                    return (0, None);
+                }
+                Err(_) => break,
+            }
+        }
+        if taken < 2 {
+            return (taken.max(1), None);
+        }
+        (taken, aggregator.finish())
+    }
+
+    fn count_attempt(&mut self, id: super::record::RecordId) {
+        let Some(held) = self.records.get_mut(&id) else {
+            return;
+        };
+        held.attempts += 1;
+        if held.attempts > 1 {
+            self.stats.retries += 1;
+        }
+        if held.unanswered {
+            held.unanswered = false;
+            self.stats.possible_duplicates += 1;
         }
     }
-    planned
-}
 
-fn count_attempt(producer: &mut Producer, id: RecordId) {
-    let Some(held) = producer.records.get_mut(&id) else {
-        return;
-    };
-    held.attempts += 1;
-    if held.attempts > 1 {
-        producer.stats.retries += 1;
-    }
-    if held.unanswered {
-        held.unanswered = false;
-        producer.stats.possible_duplicates += 1;
-    }
-}
-
-/// The `PutRecords` request for `planned`. Each record sent alone carries its hash key as the
-/// explicit hash key, as the KPL sends it (routing is the same either way); on an `AUTO` stream
-/// none (the crate refuses one there, and the service would ignore it).
-///
-/// `None` when the request cannot be built: its records then fail with the rule they break
-/// (only a stream setting learnt after their push can make them break one).
-pub(crate) fn build(producer: &mut Producer, planned: &[Planned]) -> Option<Request<Vec<u8>>> {
-    let auto = producer.distribution == RecordDistribution::Auto;
-    let mut input = PutRecordsInput::builder()
-        .max_record_size(producer.max_record_size)
-        .max_request_size(PUT_RECORDS_MAX_REQUEST_SIZE)
-        .record_distribution(producer.distribution);
-    if let Some(name) = &producer.stream_name {
-        input = input.stream_name(name.clone());
-    }
-    if let Some(arn) = &producer.stream_arn {
-        input = input.stream_arn(arn.clone());
-    }
-    let records = &producer.records;
-    let entries = planned.iter().filter_map(|entry| {
-        let held = records.get(entry.records.first()?)?;
-        let record = &held.record;
-        let e = PutRecordsEntry::new(&record.data[..], record.partition_key.as_str());
-        Some(if auto {
-            e
-        } else {
-            e.with_hash_key(held.hash_key)
-        })
-    });
-    match input.entries(entries).build() {
-        Ok(input) => Some(input.to_http_request(&producer.data_endpoint)),
-        Err(e) => {
-            for entry in planned {
-                for id in &entry.records {
-                    producer.fail(*id, FailureReason::Invalid(e.clone()));
-                }
+    /// The `PutRecords` request for `entries`. A record sent alone carries its hash key as the
+    /// explicit hash key, as the KPL sends it (routing is the same either way); on an `AUTO`
+    /// stream none (the crate refuses one there, and the service would ignore it). An aggregate
+    /// carries the partition key `"a"` and its first record's hash key.
+    ///
+    /// `None` when the request cannot be built: its records then fail with the rule they break
+    /// (only a stream setting learnt after their push can make them break one).
+    pub(crate) fn build_request(&mut self, entries: &[Entry]) -> Option<Request<Vec<u8>>> {
+        let auto = self.distribution == RecordDistribution::Auto;
+        let mut input = PutRecordsInput::builder()
+            .max_record_size(self.max_record_size)
+            .max_request_size(PUT_RECORDS_MAX_REQUEST_SIZE)
+            .record_distribution(self.distribution);
+        if let Some(name) = &self.stream_name {
+            input = input.stream_name(name.clone());
+        }
+        if let Some(arn) = &self.stream_arn {
+            input = input.stream_arn(arn.clone());
+        }
+        let records = &self.records;
+        let put_entries = entries.iter().filter_map(|entry| {
+            if let Some(aggregate) = &entry.aggregate {
+                return Some(aggregate.as_entry());
             }
-            None
+            let held = records.get(entry.planned.records.first()?)?;
+            let record = &held.record;
+            let e = PutRecordsEntry::new(&record.data[..], record.partition_key.as_str());
+            Some(if auto {
+                e
+            } else {
+                e.with_hash_key(held.hash_key)
+            })
+        });
+        match input.entries(put_entries).build() {
+            Ok(input) => Some(input.to_http_request(&self.data_endpoint)),
+            Err(e) => {
+                for entry in entries {
+                    for id in &entry.planned.records {
+                        self.fail(*id, FailureReason::Invalid(e.clone()));
+                    }
+                }
+                None
+            }
         }
     }
 }

@@ -4,7 +4,6 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
-use super::collect::{self, Planned};
 use super::config::{ProducerConfig, StreamTarget};
 use super::event::{Event, FailureReason, Stats};
 use super::pacing::{Jitter, ShardPace};
@@ -59,6 +58,14 @@ pub(crate) struct Held {
     pub(crate) unanswered: bool,
     /// The code of the last failed attempt.
     pub(crate) last_error_code: Option<String>,
+}
+
+/// One entry of a sent request: the user records it carries (one, or an aggregate's, in their
+/// order in it) and the shard queue they came from.
+#[derive(Debug, Clone)]
+pub(crate) struct Planned {
+    pub(crate) records: Vec<RecordId>,
+    pub(crate) shard: usize,
 }
 
 /// A handed-out request waiting for its answer.
@@ -328,14 +335,15 @@ impl Producer {
         if self.shards.is_empty() || self.put_in_flight >= self.config.max_in_flight {
             return None;
         }
-        let planned = collect::plan(self, now);
-        if planned.is_empty() {
+        let entries = self.plan(now);
+        if entries.is_empty() {
             if self.shards.iter().all(ShardQueue::is_empty) {
                 self.flushing = false;
             }
             return None;
         }
-        let request = collect::build(self, &planned)?;
+        let request = self.build_request(&entries)?;
+        let planned: Vec<Planned> = entries.into_iter().map(|e| e.planned).collect();
         self.stats.put_records_requests += 1;
         self.stats.entries_sent += planned.len() as u64;
         self.put_in_flight += 1;

@@ -13,8 +13,9 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use kinesis_proto::http::{Request, Response};
 use kinesis_proto::{
-    EndpointConfig, Event, FailureReason, HashKey, Operation, Producer, ProducerConfig,
-    PushRefusal, Record, RecordDistribution, RecordId, ShardMap, Stats, StreamName, TransmitId,
+    Deaggregated, EndpointConfig, Event, FailureReason, HashKey, HashKeyRange, Operation, Producer,
+    ProducerConfig, PushRefusal, Record, RecordDistribution, RecordId, ShardMap, Stats, StreamName,
+    TransmitId, deaggregate_for_shard,
 };
 use serde_json::Value;
 
@@ -194,6 +195,11 @@ impl SimKinesis {
 
     pub fn shard_count(&self) -> usize {
         self.shards.len()
+    }
+
+    pub fn shard_range(&self, i: usize) -> HashKeyRange {
+        let s = &self.shards[i];
+        HashKeyRange::new(HashKey::new(s.start), HashKey::new(s.end)).unwrap_or(HashKeyRange::FULL)
     }
 
     pub fn shard_id(&self, i: usize) -> &str {
@@ -438,10 +444,15 @@ impl SimKinesis {
                     self.shards[shard].window.push_back((at, size));
                     self.next_sequence += 1;
                     let seq = self.next_sequence;
-                    if (lost || unreadable)
-                        && let Some(serial) = serial_of(&data)
-                    {
-                        self.ambiguous.insert(serial);
+                    if lost || unreadable {
+                        // Every user record inside: an aggregate's sub-records too.
+                        match kinesis_proto::deaggregate(&data) {
+                            Ok(Deaggregated::Aggregate(subs)) => {
+                                self.ambiguous
+                                    .extend(subs.filter_map(|r| serial_of(r.data())));
+                            }
+                            _ => self.ambiguous.extend(serial_of(&data)),
+                        }
                     }
                     self.stored.push(Stored {
                         shard,
@@ -570,6 +581,20 @@ fn workload(seed: u64, rng: &mut Rng) -> Workload {
         },
         rates,
     }
+    .auto_describable()
+}
+
+impl Workload {
+    /// On an AUTO stream `DescribeStreamSummary` always answers: a producer that cannot learn
+    /// the strategy falls back to aggregating, as the KPL does, and a KCL consumer may then drop
+    /// aggregates the service placed on another shard. The periodic re-check that catches that
+    /// belongs to resharding and strategy changes, not to this simulation.
+    fn auto_describable(mut self) -> Workload {
+        if self.settings.1 == Some("AUTO") {
+            self.rates.describe_refused = 0.0;
+        }
+        self
+    }
 }
 
 /// One record of the workload: its serial in the first 8 bytes, then filler.
@@ -589,6 +614,10 @@ fn make_record(rng: &mut Rng, serial: u64, w: &Workload) -> Record {
         record
     }
 }
+
+/// A user record as a KCL-style reader returns it: the stored record it came from, its
+/// sub-sequence number (`None` when stored alone), its data.
+type ReadBack = (usize, Option<u64>, Vec<u8>);
 
 /// An answer on its way: the request it answers, and the response (`None`: lost).
 type OnTheWay = (TransmitId, Option<Response<Vec<u8>>>);
@@ -617,7 +646,13 @@ pub fn run_seed(seed: u64) -> Result<Report, Vec<String>> {
         .max_buffered_bytes(w.max_buffered_bytes)
         .seed(seed);
     if w.given_settings {
-        config = config.stream_settings(1 << 20, RecordDistribution::UserPartitionKey);
+        // Given settings tell the truth about the stream.
+        let distribution = if auto {
+            RecordDistribution::Auto
+        } else {
+            RecordDistribution::UserPartitionKey
+        };
+        config = config.stream_settings(1 << 20, distribution);
     }
     if w.given_map {
         config =
@@ -778,16 +813,36 @@ pub fn run_seed(seed: u64) -> Result<Report, Vec<String>> {
             violations.push(format!("record {id:?} has no terminal event"));
         }
     }
-    // What the service stored, by serial; nothing stored that was never pushed.
-    let mut stored_by_serial: HashMap<u64, Vec<usize>> = HashMap::new();
+    // What a KCL-style reader returns (aggregation spec section 4): each stored record read
+    // with the shard's range filter, aggregates de-aggregated; by serial, each user record
+    // with where it was read (stored index, sub-sequence number, data). An aggregate the KCL
+    // would drop is a violation; so is anything read that was never pushed.
+    let mut read_by_serial: HashMap<u64, Vec<ReadBack>> = HashMap::new();
     for (i, s) in sim.stored.iter().enumerate() {
-        match serial_of(&s.data) {
-            Some(serial) if by_serial.contains_key(&serial) => {
-                stored_by_serial.entry(serial).or_default().push(i)
+        let range = sim.shard_range(s.shard);
+        let mut read = |serial: Option<u64>, sub: Option<u64>, data: &[u8]| match serial {
+            Some(serial) if by_serial.contains_key(&serial) => read_by_serial
+                .entry(serial)
+                .or_default()
+                .push((i, sub, data.to_vec())),
+            _ => violations.push(format!("read a record never pushed: {} bytes", data.len())),
+        };
+        match deaggregate_for_shard(&s.data, &range) {
+            Ok(Deaggregated::Plain) => read(serial_of(&s.data), None, &s.data),
+            Ok(Deaggregated::Aggregate(subs)) => {
+                for sub in subs {
+                    read(
+                        serial_of(sub.data()),
+                        Some(sub.sub_sequence_number()),
+                        sub.data(),
+                    );
+                }
             }
-            _ => violations.push(format!(
-                "stored a record never pushed: {} bytes",
-                s.data.len()
+            Err(e) => violations.push(format!(
+                "{} would drop the aggregate at {}/{}: {e}",
+                "a KCL consumer",
+                sim.shard_id(s.shard),
+                s.sequence_number
             )),
         }
     }
@@ -802,23 +857,29 @@ pub fn run_seed(seed: u64) -> Result<Report, Vec<String>> {
             Event::Delivered {
                 shard_id,
                 sequence_number,
+                sub_sequence_number,
                 ..
             } => {
                 delivered += 1;
-                let found = stored_by_serial
-                    .get(serial)
-                    .into_iter()
-                    .flatten()
-                    .any(|&i| {
-                        let s = &sim.stored[i];
-                        sim.shard_id(s.shard) == shard_id
-                            && s.sequence_number.to_string() == *sequence_number
-                    });
+                // Read back from where the event says, whole.
+                let found =
+                    read_by_serial
+                        .get(serial)
+                        .into_iter()
+                        .flatten()
+                        .any(|(i, sub, data)| {
+                            let s = &sim.stored[*i];
+                            sim.shard_id(s.shard) == shard_id
+                                && s.sequence_number.to_string() == *sequence_number
+                                && *sub == sub_sequence_number.map(u64::from)
+                                && data.as_slice() == record.data().as_ref()
+                        });
                 if !found {
-                    violations.push(format!("record {serial} delivered as {shard_id}/{sequence_number} but not stored there"));
+                    violations.push(format!(
+                        "record {serial} delivered as {shard_id}/{sequence_number}/{sub_sequence_number:?} but not read there"
+                    ));
                 }
-                // Stored on the shard that owns its hash key; read back whole (the KCL-style
-                // reader of plain records reads the data as it is).
+                // Stored on the shard that owns its hash key.
                 let key = match record.explicit_hash_key() {
                     Some(k) => k.parse::<u128>().unwrap_or(0),
                     None => HashKey::from_partition_key(record.partition_key()).get(),
@@ -828,14 +889,6 @@ pub fn run_seed(seed: u64) -> Result<Report, Vec<String>> {
                     violations.push(format!(
                         "record {serial} stored on {shard_id}, its key belongs to {owner}"
                     ));
-                }
-                let readable = stored_by_serial
-                    .get(serial)
-                    .into_iter()
-                    .flatten()
-                    .any(|&i| sim.stored[i].data == record.data().as_ref());
-                if !readable {
-                    violations.push(format!("record {serial} reads back different"));
                 }
             }
             Event::Failed {
@@ -857,7 +910,7 @@ pub fn run_seed(seed: u64) -> Result<Report, Vec<String>> {
     // Duplicates: only after an applied request whose answer was lost or unreadable, and never
     // more than the producer counted.
     let mut stored_duplicates = 0;
-    for (serial, copies) in &stored_by_serial {
+    for (serial, copies) in &read_by_serial {
         if copies.len() > 1 {
             stored_duplicates += copies.len() - 1;
             if !sim.ambiguous.contains(serial) {

@@ -24,6 +24,7 @@ fn every_record_is_accounted_for_under_every_fault() {
     let mut block: BTreeMap<Fault, u64> = BTreeMap::new();
     let (mut records, mut delivered, mut failed, mut duplicates, mut counted) = (0, 0, 0, 0, 0);
     let (mut throttles, mut retries, mut requests) = (0, 0, 0);
+    let (mut aggregates, mut in_aggregates) = (0, 0);
     // The seeds run on every core; their reports are read in seed order.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
     let reports: Vec<_> = std::thread::scope(|scope| {
@@ -58,6 +59,8 @@ fn every_record_is_accounted_for_under_every_fault() {
         throttles += report.stats.throttles;
         retries += report.stats.retries;
         requests += report.stats.put_records_requests;
+        aggregates += report.stats.aggregates_sent;
+        in_aggregates += report.stats.records_in_aggregates;
         for (fault, n) in &report.coverage {
             *total.entry(*fault).or_default() += n;
             *block.entry(*fault).or_default() += n;
@@ -77,8 +80,10 @@ fn every_record_is_accounted_for_under_every_fault() {
     println!(
         "{seeds} seeds in {:.1?}: {records} records, {delivered} delivered, {failed} failed, \
          {requests} PutRecords, {retries} retries, {throttles} throttles, \
-         {duplicates} stored duplicates ({counted} counted as possible)",
-        began.elapsed()
+         {duplicates} stored duplicates ({counted} counted as possible), \
+         {aggregates} aggregates of {:.1} records on average",
+        began.elapsed(),
+        in_aggregates as f64 / aggregates.max(1) as f64
     );
     println!("faults injected: {total:?}");
 }
