@@ -56,6 +56,7 @@ TARGETS = [
     ("put_records_500x1KiB", "", "crate_validate_and_build", "floor_base64simd_per_record", 1.35),
     ("aggregate_400x100B", "", "crate_push_and_finish", "floor_md5_and_copy", 1.5),
     ("deaggregate_400x100B", "", "crate_deaggregate_and_read", "floor_md5", 1.5),
+    ("producer_4000x100B", "", "crate_push_to_delivered", "floor_md5_keys_md5_protobufs_base64", 2.0),
 ]
 met = []
 for group, param, name, floor, bound in TARGETS:

@@ -1,6 +1,7 @@
 //! The answering side of [`Producer`]: start-up answers set the stream up, `PutRecords` answers
 //! deliver, retry or fail each record, and a request without an answer is sent again.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use http::Response;
@@ -234,9 +235,10 @@ impl Producer {
                     queue.throttle_streak = 0;
                 }
                 let aggregated = entry.records.len() > 1;
+                let (shard_id, sequence_number) = (Arc::from(shard_id), Arc::from(sequence_number));
                 for (j, id) in entry.records.into_iter().enumerate() {
                     let sub = aggregated.then(|| u32::try_from(j).unwrap_or(u32::MAX));
-                    self.deliver(id, shard_id, sequence_number, sub);
+                    self.deliver(id, &shard_id, &sequence_number, sub);
                 }
                 continue;
             }
@@ -311,15 +313,21 @@ impl Producer {
         self.jitter.backoff(attempt, min, max)
     }
 
-    fn deliver(&mut self, id: RecordId, shard_id: &str, sequence_number: &str, sub: Option<u32>) {
+    fn deliver(
+        &mut self,
+        id: RecordId,
+        shard_id: &Arc<str>,
+        sequence_number: &Arc<str>,
+        sub: Option<u32>,
+    ) {
         if let Some(held) = self.records.remove(&id) {
             self.buffered_bytes -= held.size;
             self.stats.records_delivered += 1;
             self.stats.bytes_delivered += held.size as u64;
             self.events.push_back(Event::Delivered {
                 id,
-                shard_id: shard_id.to_owned(),
-                sequence_number: sequence_number.to_owned(),
+                shard_id: Arc::clone(shard_id),
+                sequence_number: Arc::clone(sequence_number),
                 sub_sequence_number: sub,
                 possible_duplicate: held.maybe_stored,
             });

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use super::config::{ProducerConfig, StreamTarget};
 use super::event::{Event, FailureReason, Stats};
 use super::pacing::{Jitter, ShardPace};
-use super::record::{PushError, PushRefusal, Record, RecordId};
+use super::record::{IdMap, PushError, PushRefusal, Record, RecordId};
 use super::shard_queue::{ShardQueue, Waiting};
 use super::transmit::{Operation, Transmit, TransmitId};
 use crate::describe_stream_summary::DescribeStreamSummaryInput;
@@ -124,7 +124,7 @@ pub struct Producer {
     pub(crate) shards: Vec<ShardQueue>,
     /// Records pushed before the start-up calls are answered.
     pub(crate) unrouted: VecDeque<RecordId>,
-    pub(crate) records: HashMap<RecordId, Held>,
+    pub(crate) records: IdMap<Held>,
     pub(crate) in_flight: HashMap<TransmitId, InFlight>,
     pub(crate) put_in_flight: usize,
     pub(crate) events: VecDeque<Event>,
@@ -200,7 +200,7 @@ impl Producer {
             map: None,
             shards: Vec::new(),
             unrouted: VecDeque::new(),
-            records: HashMap::new(),
+            records: IdMap::default(),
             in_flight: HashMap::new(),
             put_in_flight: 0,
             events: VecDeque::new(),

@@ -1,6 +1,8 @@
 //! What the producer tells its caller: [`Event`]s (each record's end, and the stream facts it
 //! could not learn) and [`Stats`].
 
+use std::sync::Arc;
+
 use super::record::{Record, RecordId};
 use crate::describe_stream_summary::DescribeStreamSummaryError;
 use crate::list_shards::ListShardsError;
@@ -15,10 +17,11 @@ pub enum Event {
     Delivered {
         /// The record's id.
         id: RecordId,
-        /// The shard that stored it.
-        shard_id: String,
-        /// The sequence number of the Kinesis record that carries it.
-        sequence_number: String,
+        /// The shard that stored it (shared by the records of one request's entry).
+        shard_id: Arc<str>,
+        /// The sequence number of the Kinesis record that carries it (shared by the records of
+        /// one aggregate).
+        sequence_number: Arc<str>,
         /// Its index in the aggregate that carried it (the KCL's sub-sequence number); `None`
         /// when it was sent alone.
         sub_sequence_number: Option<u32>,

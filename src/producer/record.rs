@@ -84,6 +84,30 @@ impl RecordId {
     }
 }
 
+/// Hashes a [`RecordId`] by one multiplication (Knuth's multiplicative hashing, with the 64-bit
+/// golden ratio): ids are a counter the producer makes, never chosen by anyone, so no
+/// collision-resistant hasher is needed, and every record is looked up several times.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u64(&mut self, id: u64) {
+        self.0 = id.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// A map keyed by record ids.
+pub(crate) type IdMap<V> =
+    std::collections::HashMap<RecordId, V, std::hash::BuildHasherDefault<IdHasher>>;
+
 /// Why [`push`](super::Producer::push) refused a record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -869,8 +869,8 @@ pub fn run_seed(seed: u64) -> Result<Report, Vec<String>> {
                         .flatten()
                         .any(|(i, sub, data)| {
                             let s = &sim.stored[*i];
-                            sim.shard_id(s.shard) == shard_id
-                                && s.sequence_number.to_string() == *sequence_number
+                            sim.shard_id(s.shard) == &**shard_id
+                                && s.sequence_number.to_string() == **sequence_number
                                 && *sub == sub_sequence_number.map(u64::from)
                                 && data.as_slice() == record.data().as_ref()
                         });
@@ -885,7 +885,7 @@ pub fn run_seed(seed: u64) -> Result<Report, Vec<String>> {
                     None => HashKey::from_partition_key(record.partition_key()).get(),
                 };
                 let owner = sim.shard_id(sim.shard_for(key));
-                if !auto && owner != shard_id {
+                if !auto && owner != &**shard_id {
                     violations.push(format!(
                         "record {serial} stored on {shard_id}, its key belongs to {owner}"
                     ));

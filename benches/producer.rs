@@ -1,0 +1,147 @@
+//! A user record through the producer beside its floor: 4,000 records of 100 bytes with 16-byte
+//! partition keys on a 4-shard stream, aggregation on, through push → poll_transmit →
+//! handle_response (a canned success) → poll_event, unsigned. The floor is what DESIGN.md
+//! counts for a record: the MD5 of its key (routing), its share of the MD5 of the aggregates'
+//! protobuf bytes (their trailers), its share of base64 of the request bodies' data. Bound kept:
+//! within 2x the floor.
+//!
+//! Run: `cargo bench -p kinesis-proto-benches --bench producer`, then `python3 benches/ratios.py`.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use kinesis_proto::{
+    Deaggregated, EndpointConfig, Event, Producer, ProducerConfig, Record, RecordDistribution,
+    ShardMap, StreamName, deaggregate, http,
+};
+use md5::{Digest, Md5};
+
+const RECORDS: usize = 4_000;
+const RECORD: usize = 100;
+
+fn producer(now: Instant) -> Producer {
+    let config = ProducerConfig::new(StreamName::new("bench").expect("a name"))
+        .stream_settings(1 << 20, RecordDistribution::UserPartitionKey)
+        .shard_map(ShardMap::even(4).expect("4 shards"));
+    Producer::new(config, &EndpointConfig::new("us-east-1"), now).expect("a producer")
+}
+
+/// A success for each of `n` entries.
+fn success(n: usize) -> http::Response<Vec<u8>> {
+    let ok = r#"{"SequenceNumber":"49590338271490256608559692538361571095921575989136588898","ShardId":"shardId-000000000001"}"#;
+    let body = format!(
+        r#"{{"FailedRecordCount":0,"Records":[{}]}}"#,
+        vec![ok; n].join(",")
+    );
+    http::Response::new(body.into_bytes())
+}
+
+/// Pushes every record into `p` at `now`, sends every request and answers it: request `i`
+/// with a success for `entries[i]` entries (learnt on a first run, when `entries` is empty; the
+/// producer is deterministic). Returns the delivered count and, on the first run, the bodies.
+fn run(
+    p: &mut Producer,
+    now: Instant,
+    records: Vec<Record>,
+    entries: &mut Vec<usize>,
+    answers: &mut Vec<http::Response<Vec<u8>>>,
+) -> (usize, Vec<Vec<u8>>) {
+    let learning = entries.is_empty();
+    for r in records {
+        p.push(r, now).expect("room for every record");
+    }
+    p.flush(now);
+    let mut bodies = Vec::new();
+    let mut delivered = 0;
+    let mut i = 0;
+    while let Some(t) = p.poll_transmit(now) {
+        if learning {
+            let body: serde_json::Value = serde_json::from_slice(t.request.body()).expect("JSON");
+            entries.push(body["Records"].as_array().map_or(0, Vec::len));
+        }
+        let n = entries.get(i).copied().unwrap_or(0);
+        i += 1;
+        while answers.len() <= n {
+            answers.push(success(answers.len()));
+        }
+        p.handle_response(t.id, &answers[n], now)
+            .expect("a transmit");
+        if learning {
+            bodies.push(t.request.into_body());
+        }
+        while let Some(e) = p.poll_event() {
+            delivered += usize::from(matches!(e, Event::Delivered { .. }));
+        }
+    }
+    (delivered, bodies)
+}
+
+fn producer_4000x100b(c: &mut Criterion) {
+    let keys: Vec<String> = (0..RECORDS).map(|i| format!("key-{i:012}")).collect();
+    let records: Vec<Record> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| Record::new(vec![(i % 251) as u8; RECORD], k.clone()))
+        .collect();
+    let (mut entries, mut answers) = (Vec::new(), Vec::new());
+    // One producer for every round, as a real one lives; each round is 10 s later, so that the
+    // shards' token buckets are full again.
+    let mut now = Instant::now();
+    let mut p = producer(now);
+    let (delivered, bodies) = run(&mut p, now, records.clone(), &mut entries, &mut answers);
+    assert_eq!(delivered, RECORDS);
+
+    // The floor's inputs, from what the producer sent: each aggregate's protobuf bytes, and the
+    // base64 input (every entry's data).
+    let mut protobufs = Vec::new();
+    let mut data = Vec::new();
+    for body in &bodies {
+        let v: serde_json::Value = serde_json::from_slice(body).expect("JSON");
+        for e in v["Records"].as_array().expect("entries") {
+            let d = base64_decode(e["Data"].as_str().expect("data"));
+            if let Ok(Deaggregated::Aggregate(_)) = deaggregate(&d) {
+                protobufs.push(d[4..d.len() - 16].to_vec());
+            }
+            data.extend_from_slice(&d);
+        }
+    }
+    assert!(!protobufs.is_empty(), "aggregated");
+    let mut encoded = vec![0u8; data.len().div_ceil(3) * 4];
+
+    let mut group = c.benchmark_group("producer_4000x100B");
+    group.throughput(Throughput::Elements(RECORDS as u64));
+    group.bench_function("crate_push_to_delivered", |b| {
+        b.iter_batched(
+            || records.clone(),
+            |records| {
+                now += Duration::from_secs(10);
+                let (delivered, _) = run(&mut p, now, records, &mut entries, &mut answers);
+                assert_eq!(delivered, RECORDS);
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    group.bench_function("floor_md5_keys_md5_protobufs_base64", |b| {
+        b.iter(|| {
+            let mut x = 0u8;
+            for k in black_box(&keys) {
+                x ^= Md5::digest(k.as_bytes())[0];
+            }
+            for p in black_box(&protobufs) {
+                x ^= Md5::digest(p)[0];
+            }
+            let out = base64_simd::STANDARD
+                .encode(black_box(&data), base64_simd::Out::from_slice(&mut encoded));
+            black_box((x, out.len()))
+        })
+    });
+    group.finish();
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    base64_simd::STANDARD.decode_to_vec(text).expect("base64")
+}
+
+criterion_group!(benches, producer_4000x100b);
+criterion_main!(benches);
