@@ -345,6 +345,9 @@ fn settings_out_of_range_are_refused_by_name() {
         (config().max_in_flight(0), "max_in_flight"),
         (config().max_buffered_bytes(1000), "max_buffered_bytes"),
         (config().record_ttl(Duration::ZERO), "record_ttl"),
+        (config().record_ttl(Duration::MAX), "record_ttl"),
+        (config().linger(Duration::MAX), "linger"),
+        (config().backoff(Duration::ZERO, Duration::MAX), "backoff"),
         (config().ordered(true), "ordered"),
     ];
     for (config, setting) in cases {

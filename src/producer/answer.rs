@@ -8,6 +8,7 @@ use http::Response;
 
 use super::engine::{CONTROL_ATTEMPTS, Control, InFlight, Planned, Producer};
 use super::event::{Event, FailureReason};
+use super::pacing::later;
 use super::record::RecordId;
 use super::shard_queue::Waiting;
 use super::transmit::{HandleError, TransmitId};
@@ -114,23 +115,32 @@ impl Producer {
         error: Option<crate::DescribeStreamSummaryError>,
         now: Instant,
     ) {
-        let attempt = match self.describe {
+        self.describe = self.again_or_done(self.describe, retryable, now);
+        if self.describe != Control::Done {
+            return;
+        }
+        // Go on with the configured settings, as the KPL does.
+        self.events
+            .push_back(Event::StreamSettingsUnavailable { error });
+        self.maybe_start(now);
+    }
+
+    /// A failed start-up call's next state: due again after a backoff while it is retryable and
+    /// has attempts left, else done without its answer.
+    fn again_or_done(&mut self, control: Control, retryable: bool, now: Instant) -> Control {
+        let attempt = match control {
             Control::InFlight { attempt } => attempt,
             _ => CONTROL_ATTEMPTS,
         };
         if retryable && attempt < CONTROL_ATTEMPTS {
-            let wait = self.backoff(attempt);
-            self.describe = Control::Due {
-                at: now + wait,
+            let at = later(now, self.backoff(attempt));
+            Control::Due {
+                at,
                 attempt: attempt + 1,
-            };
-            return;
+            }
+        } else {
+            Control::Done
         }
-        // Go on with the configured settings, as the KPL does.
-        self.describe = Control::Done;
-        self.events
-            .push_back(Event::StreamSettingsUnavailable { error });
-        self.maybe_start(now);
     }
 
     fn listing_complete(&mut self, now: Instant) {
@@ -151,22 +161,13 @@ impl Producer {
     fn listing_failed(&mut self, error: Option<ListShardsError>, now: Instant) {
         self.pages = ShardMapBuilder::new();
         self.next_token = None;
-        let attempt = match self.listing {
-            Control::InFlight { attempt } => attempt,
-            _ => CONTROL_ATTEMPTS,
-        };
         let retryable = error.as_ref().is_none_or(|e| {
             e.is_retryable() || matches!(e, ListShardsError::ExpiredNextTokenException(_))
         });
-        if retryable && attempt < CONTROL_ATTEMPTS {
-            let wait = self.backoff(attempt);
-            self.listing = Control::Due {
-                at: now + wait,
-                attempt: attempt + 1,
-            };
+        self.listing = self.again_or_done(self.listing, retryable, now);
+        if self.listing != Control::Done {
             return;
         }
-        self.listing = Control::Done;
         if self.shards.is_empty() {
             self.events.push_back(Event::ShardMapUnavailable { error });
         }
@@ -278,7 +279,7 @@ impl Producer {
         };
         queue.throttle_streak = queue.throttle_streak.saturating_add(1);
         let wait = self.jitter.backoff(queue.throttle_streak, min, max);
-        queue.backoff_until = Some(now + wait);
+        queue.backoff_until = Some(later(now, wait));
     }
 
     fn mark_unanswered(&mut self, id: RecordId) {
@@ -301,7 +302,7 @@ impl Producer {
             return;
         }
         let (attempts, key, size) = (held.attempts, held.hash_key, held.size);
-        let ready_at = now + self.backoff(attempts);
+        let ready_at = later(now, self.backoff(attempts));
         let shard = self.shard_of(key);
         if let Some(queue) = self.shards.get_mut(shard) {
             queue.retry.push_back(Waiting { id, ready_at, size });

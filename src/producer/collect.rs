@@ -8,6 +8,7 @@ use http::Request;
 
 use super::engine::{Planned, Producer};
 use super::event::FailureReason;
+use super::pacing::later;
 use super::shard_queue::Waiting;
 use crate::aggregation::{AggregatedRecord, AggregationLimits, Aggregator};
 use crate::put_records::{PUT_RECORDS_MAX_REQUEST_SIZE, PutRecordsEntry, PutRecordsInput};
@@ -30,7 +31,7 @@ impl Producer {
         };
         self.flushing
             || self.closed
-            || front.ready_at + self.config.linger <= now
+            || later(front.ready_at, self.config.linger) <= now
             || queue.fresh.len() >= self.config.max_request_entries
             || queue.fresh_bytes >= self.config.max_request_size
     }

@@ -86,14 +86,15 @@ impl ProducerConfig {
         }
     }
 
-    /// Longest a record waits to be batched (`RecordMaxBufferedTime`, default 100 ms).
+    /// Longest a record waits to be batched (`RecordMaxBufferedTime`, default 100 ms; at most
+    /// a day).
     pub fn linger(mut self, linger: Duration) -> Self {
         self.linger = linger;
         self
     }
 
     /// Longest a record may take to be delivered, from its push (`RecordTtl`, default 30 s):
-    /// no record is sent after its push time plus this; it fails as expired.
+    /// no record is sent after its push time plus this; it fails as expired. 1 ms to a day.
     pub fn record_ttl(mut self, ttl: Duration) -> Self {
         self.record_ttl = ttl;
         self
@@ -194,7 +195,7 @@ impl ProducerConfig {
     }
 
     /// The shortest and longest wait before a retry (default 100 ms and 5 s); the wait doubles
-    /// with each attempt, with jitter.
+    /// with each attempt, with jitter. At most a day.
     pub fn backoff(mut self, min: Duration, max: Duration) -> Self {
         self.min_backoff = min;
         self.max_backoff = max;
@@ -249,9 +250,14 @@ impl ProducerConfig {
             self.max_record_size,
             usize::MAX,
         )?;
+        // Durations in milliseconds, at most a day (this crate's cap, far above the KPL's
+        // defaults), so that adding one to a caller's clock reading stays a real time.
         let millis = |d: Duration| usize::try_from(d.as_millis()).unwrap_or(usize::MAX);
-        range("record_ttl", millis(self.record_ttl), 1, usize::MAX)?;
+        let day = 86_400_000;
+        range("linger", millis(self.linger), 0, day)?;
+        range("record_ttl", millis(self.record_ttl), 1, day)?;
         let max_backoff = millis(self.max_backoff);
+        range("backoff", max_backoff, 0, day)?;
         range("backoff", millis(self.min_backoff), 0, max_backoff)?;
         if self.ordered {
             return Err(InvalidInput::new(

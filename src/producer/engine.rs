@@ -2,11 +2,11 @@
 //! (push, start-up calls, collecting per shard, timers); `answer.rs` holds the answering side.
 
 use std::collections::{HashMap, VecDeque};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::config::{ProducerConfig, StreamTarget};
 use super::event::{Event, FailureReason, Stats};
-use super::pacing::{Jitter, ShardPace};
+use super::pacing::{Jitter, ShardPace, later};
 use super::record::{IdMap, PushError, PushRefusal, Record, RecordId};
 use super::shard_queue::{ShardQueue, Waiting};
 use super::transmit::{Operation, Transmit, TransmitId};
@@ -243,9 +243,7 @@ impl Producer {
         }
         let id = RecordId(self.next_record);
         self.next_record += 1;
-        let deadline = now
-            .checked_add(self.config.record_ttl)
-            .unwrap_or(now + Duration::from_secs(86_400 * 365));
+        let deadline = later(now, self.config.record_ttl);
         self.records.insert(
             id,
             Held {
@@ -524,7 +522,7 @@ impl Producer {
                     if self.flushing || self.closed {
                         w.ready_at
                     } else {
-                        w.ready_at + self.config.linger
+                        later(w.ready_at, self.config.linger)
                     }
                 });
                 if let Some(t) = shard.next_ready(linger) {

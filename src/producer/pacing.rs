@@ -4,6 +4,13 @@ use std::time::{Duration, Instant};
 
 use crate::put_records::{SHARD_MAX_BYTES_PER_SECOND, SHARD_MAX_RECORDS_PER_SECOND};
 
+/// `t + d`, or `t` when that is past the last `Instant` the platform has (settings are capped so
+/// that a real clock never gets there; this keeps arithmetic on a caller's `Instant` from
+/// panicking).
+pub(crate) fn later(t: Instant, d: Duration) -> Instant {
+    t.checked_add(d).unwrap_or(t)
+}
+
 /// A token bucket holding at most `capacity` tokens, refilled at `per_second`.
 #[derive(Debug, Clone)]
 pub(crate) struct TokenBucket {

@@ -839,8 +839,7 @@ pub fn run_seed(seed: u64) -> Result<Report, Vec<String>> {
                 }
             }
             Err(e) => violations.push(format!(
-                "{} would drop the aggregate at {}/{}: {e}",
-                "a KCL consumer",
+                "a KCL consumer would drop the aggregate at {}/{}: {e}",
                 sim.shard_id(s.shard),
                 s.sequence_number
             )),
