@@ -1,6 +1,7 @@
 //! A sans-IO protocol core for Amazon Kinesis Data Streams: `PutRecord`, `PutRecords` and
 //! `ListShards` as exact `http::Request`s and typed answers, shard routing, batching and endpoint
-//! resolution. Deterministic: no IO, no clock, no environment; everything comes in as a parameter.
+//! resolution, and (feature `sigv4`) SigV4 signing. Deterministic: no IO, no clock, no
+//! environment; everything comes in as a parameter.
 //!
 //! The guide below is the README; every example in it is compiled and run as a doctest.
 //!
@@ -99,6 +100,12 @@ pub use producer::{
     ProducerConfig, ProducerError, PushError, PushRefusal, Record, RecordId, Stats, StreamTarget,
     Transmit, TransmitId,
 };
+
+// Signing (feature `sigv4`): request + credentials + time → signed request.
+#[cfg(feature = "sigv4")]
+mod sigv4;
+#[cfg(feature = "sigv4")]
+pub use sigv4::{Credentials, SignError, Signer};
 
 /// The `http` crate this one builds requests and reads responses with, so that a program needs
 /// no dependency of its own to name `http::Request` and `http::Response`.
