@@ -5,9 +5,7 @@
 
 use std::time::SystemTime;
 
-use aws_credential_types::Credentials;
-use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
-use aws_sigv4::sign::v4;
+use kinesis_proto::Credentials;
 use serde_json::{Value, json};
 
 /// `[ENDPOINT] [STREAM]` from the command line.
@@ -30,65 +28,39 @@ impl Settings {
     }
 }
 
-/// Signs requests for the `kinesis` service.
+/// Signs requests for the `kinesis` service with the crate's signer (feature `sigv4`).
 pub(crate) struct Signer {
-    credentials: Credentials,
-    region: String,
+    signer: kinesis_proto::Signer,
 }
 
 impl Signer {
     /// Credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and the
     /// optional `AWS_SESSION_TOKEN`; region from `AWS_REGION` (default
-    /// `us-east-1`).
+    /// `us-east-1`). The crate reads no environment: the example does, as a
+    /// credential provider would.
     pub(crate) fn from_env() -> Result<Signer, String> {
         let var = |name: &str| std::env::var(name).map_err(|_| format!("{name} is not set"));
+        let credentials = Credentials::new(
+            var("AWS_ACCESS_KEY_ID")?,
+            var("AWS_SECRET_ACCESS_KEY")?,
+            std::env::var("AWS_SESSION_TOKEN").ok(),
+        );
+        let region = std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".to_owned());
         Ok(Signer {
-            credentials: Credentials::new(
-                var("AWS_ACCESS_KEY_ID")?,
-                var("AWS_SECRET_ACCESS_KEY")?,
-                std::env::var("AWS_SESSION_TOKEN").ok(),
-                None,
-                "environment",
-            ),
-            region: std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".to_owned()),
+            signer: kinesis_proto::Signer::new(credentials, &region),
         })
     }
 
-    /// Adds the SigV4 headers to `request`.
-    pub(crate) fn sign(&self, request: &mut http::Request<Vec<u8>>) -> Result<(), String> {
-        let identity = self.credentials.clone().into();
-        let params = v4::SigningParams::builder()
-            .identity(&identity)
-            .region(&self.region)
-            .name("kinesis")
-            .time(SystemTime::now())
-            .settings(SigningSettings::default())
-            .build()
-            .map_err(|e| e.to_string())?
-            .into();
-        let uri = request.uri().to_string();
-        let headers = request
-            .headers()
-            .iter()
-            .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?)))
-            .collect::<Vec<_>>();
-        let signable = SignableRequest::new(
-            request.method().as_str(),
-            &uri,
-            headers.into_iter(),
-            SignableBody::Bytes(request.body()),
-        )
-        .map_err(|e| e.to_string())?;
-        let (instructions, _) = sign(signable, &params)
-            .map_err(|e| e.to_string())?
-            .into_parts();
-        instructions.apply_to_request_http1x(request);
-        Ok(())
+    /// Adds the SigV4 headers to `request`, signed at the current time.
+    pub(crate) fn sign(&mut self, request: &mut http::Request<Vec<u8>>) -> Result<(), String> {
+        self.signer
+            .sign(request, SystemTime::now())
+            .map_err(|e| e.to_string())
     }
 
     /// A signed awsJson1_1 control-plane request (`POST /`).
     pub(crate) fn control(
-        &self,
+        &mut self,
         endpoint: &str,
         operation: &str,
         body: Value,

@@ -2,7 +2,7 @@
 //! Kinesis-compatible server (see `.ci/real-server.sh`).
 //!
 //! The crate under test is sans-IO, so everything that touches the network
-//! lives here: SigV4 signing, two HTTP stacks (blocking `ureq` and async
+//! lives here: SigV4 signing (with the crate's own signer), two HTTP stacks (blocking `ureq` and async
 //! `hyper`), and the few control-plane calls the crate does not offer
 //! (CreateStream, DescribeStreamSummary, SplitShard, DeleteStream, and the
 //! read side: GetShardIterator and GetRecords), built by hand in the
@@ -15,15 +15,13 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
-use aws_credential_types::Credentials;
-use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign as sigv4_sign};
-use aws_sigv4::sign::v4;
 use base64::Engine as _;
 use http_body_util::{BodyExt as _, Full};
 use hyper::body::Bytes;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
+use kinesis_proto::{Credentials, Signer};
 use serde_json::{Value, json};
 
 /// Environment variable naming the endpoint of the ordinary test server.
@@ -82,22 +80,16 @@ pub fn unique_stream_name(prefix: &str) -> String {
 
 /// The dummy credentials used by the tests.
 pub fn test_credentials() -> Credentials {
-    Credentials::new(
-        ACCESS_KEY_ID,
-        SECRET_ACCESS_KEY,
-        None,
-        None,
-        "kinesis-proto-tests",
-    )
+    Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, None)
 }
 
-/// Signs `req` in place with SigV4 for service `kinesis` in `us-east-1`
+/// Signs `req` in place with the crate's SigV4 signer for service `kinesis` in `us-east-1`
 /// using the dummy test credentials and the current time.
 pub fn sign(req: &mut http::Request<Vec<u8>>) {
     sign_with(req, &test_credentials(), REGION, SystemTime::now());
 }
 
-/// Signs `req` in place with SigV4 for service `kinesis`.
+/// Signs `req` in place with the crate's SigV4 signer for service `kinesis`.
 ///
 /// Adds `x-amz-date`, `authorization` and (with a session token)
 /// `x-amz-security-token`. Every header already on the request is signed.
@@ -107,33 +99,9 @@ pub fn sign_with(
     region: &str,
     time: SystemTime,
 ) {
-    let identity = credentials.clone().into();
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region(region)
-        .name(SERVICE)
-        .time(time)
-        .settings(SigningSettings::default())
-        .build()
-        .expect("complete SigV4 signing parameters")
-        .into();
-    let uri = req.uri().to_string();
-    let headers = req
-        .headers()
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.to_str().expect("ASCII header value")))
-        .collect::<Vec<_>>();
-    let signable = SignableRequest::new(
-        req.method().as_str(),
-        &uri,
-        headers.into_iter(),
-        SignableBody::Bytes(req.body()),
-    )
-    .expect("signable request");
-    let (instructions, _signature) = sigv4_sign(signable, &params)
-        .expect("SigV4 signing")
-        .into_parts();
-    instructions.apply_to_request_http1x(req);
+    Signer::new(credentials.clone(), region)
+        .sign(req, time)
+        .expect("the crate signs its own requests and these tests' control-plane ones");
 }
 
 // ---------------------------------------------------------------------------
