@@ -57,6 +57,11 @@ TARGETS = [
     ("aggregate_400x100B", "", "crate_push_and_finish", "floor_md5_and_copy", 1.5),
     ("deaggregate_400x100B", "", "crate_deaggregate_and_read", "floor_md5", 1.5),
     ("producer_4000x100B", "", "crate_push_to_delivered", "floor_md5_keys_md5_protobufs_base64", 2.0),
+    # Signing: at 100 B within 2x the floor and at least 5x faster than aws-sigv4 (a bound of
+    # 0.20 on crate / aws_sigv4); at 1 MiB within 1.10x the SHA-256 of the body.
+    ("sign", "100B", "crate", "floor_sha256_body_canonical_hmac", 2.0),
+    ("sign", "100B", "crate", "aws_sigv4", 0.20),
+    ("sign", "1MiB", "crate", "floor_sha256_body", 1.10),
 ]
 met = []
 for group, param, name, floor, bound in TARGETS:

@@ -9,7 +9,16 @@ import json
 import pathlib
 import sys
 
-ROOT = pathlib.Path(__file__).resolve().parent / "target" / "criterion"
+import os
+
+# The criterion output of the last run: the first argument, else $CARGO_TARGET_DIR/criterion
+# when cargo was told to build elsewhere, else this folder's target/criterion.
+if len(sys.argv) > 1:
+    ROOT = pathlib.Path(sys.argv[1])
+elif os.environ.get("CARGO_TARGET_DIR"):
+    ROOT = pathlib.Path(os.environ["CARGO_TARGET_DIR"]) / "criterion"
+else:
+    ROOT = pathlib.Path(__file__).resolve().parent / "target" / "criterion"
 
 
 def fmt(ns):
@@ -34,9 +43,9 @@ def main():
     for group, m in groups.items():
         print(group)
         for function, ns in m.items():
-            print(f"  {function:<22} {fmt(ns):>12}")
+            print(f"  {function:<24} {fmt(ns):>12}")
         signed = m.get("proto_signed")
-        for sdk_name in ("sdk", "sdk_retries_disabled"):
+        for sdk_name in ("sdk", "sdk_retries_disabled", "proto_signed_aws_sigv4"):
             if signed and sdk_name in m:
                 print(f"  ratio {sdk_name} / proto_signed: {m[sdk_name] / signed:.1f}x")
         if signed and "proto_unsigned" in m:

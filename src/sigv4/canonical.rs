@@ -67,30 +67,71 @@ fn is_plain_path(path: &str) -> bool {
 }
 
 /// Headers the signer sets itself, replacing what the request carries.
-const REPLACED: [&str; 2] = ["x-amz-date", "x-amz-security-token"];
+pub(super) const X_AMZ_DATE: &str = "x-amz-date";
+pub(super) const X_AMZ_SECURITY_TOKEN: &str = "x-amz-security-token";
 
-/// Checks every header value that will be signed as the request carries it (before anything
-/// is written or changed).
-pub(super) fn check_header_values(headers: &HeaderMap) -> Result<(), SignError> {
-    for (name, value) in headers {
-        if UNSIGNED.contains(&name.as_str()) || REPLACED.contains(&name.as_str()) {
-            continue;
-        }
-        if !value.as_bytes().iter().all(|b| (0x20..=0x7e).contains(b)) {
-            return Err(SignError::UnsupportedHeaderValue {
-                name: name.as_str().to_owned(),
-            });
-        }
-    }
-    Ok(())
+/// What one pass over a request's headers found: the headers to sign as the request carries
+/// them (all but the unsigned ones and those the signer sets), and which signing headers are
+/// already there.
+pub(super) struct Headers<'a> {
+    pub(super) signed: Vec<(&'a str, &'a HeaderValue)>,
+    pub(super) has_host: bool,
+    pub(super) has_authorization: bool,
+    pub(super) has_security_token: bool,
 }
 
-/// Appends the canonical request of `request` to `out` and its signed header names
-/// (`;`-joined) to `signed`. The request has passed [`check_uri`] and [`check_header_values`].
+/// Collects the headers to sign, checking each value: visible ASCII and spaces only.
+pub(super) fn collect_headers(headers: &HeaderMap) -> Result<Headers<'_>, SignError> {
+    let mut out = Headers {
+        // Room for the two the signer adds and a `host` taken from the URI.
+        signed: Vec::with_capacity(headers.len() + 3),
+        has_host: false,
+        has_authorization: false,
+        has_security_token: false,
+    };
+    for (name, value) in headers {
+        let name = name.as_str();
+        match name {
+            "host" => out.has_host = true,
+            "authorization" => {
+                out.has_authorization = true;
+                continue;
+            }
+            X_AMZ_SECURITY_TOKEN => {
+                out.has_security_token = true;
+                continue;
+            }
+            X_AMZ_DATE => continue,
+            _ if UNSIGNED.contains(&name) => continue,
+            _ => {}
+        }
+        if !is_signable_value(value.as_bytes()) {
+            return Err(SignError::UnsupportedHeaderValue {
+                name: name.to_owned(),
+            });
+        }
+        out.signed.push((name, value));
+    }
+    Ok(out)
+}
+
+/// Visible ASCII and spaces: an `http::HeaderValue` is already free of control characters but
+/// for tab, so what is left to refuse is a tab and bytes above 0x7F.
+pub(super) fn is_signable_value(bytes: &[u8]) -> bool {
+    // A fold without an early exit, which the compiler turns into wide compares.
+    bytes
+        .iter()
+        .fold(true, |ok, &b| ok & (b' '..=b'~').contains(&b))
+}
+
+/// Appends the canonical request to `out` and the signed header names (`;`-joined) to
+/// `signed`: `headers` are every header to sign (those of [`collect_headers`] and the ones the
+/// signer adds), in any order; the request has passed [`check_uri`].
 pub(super) fn write_canonical_request<B>(
     out: &mut Vec<u8>,
     signed: &mut Vec<u8>,
     request: &Request<B>,
+    headers: &mut [(&str, &HeaderValue)],
     body_sha256_hex: &[u8; 64],
 ) {
     out.extend_from_slice(request.method().as_str().as_bytes());
@@ -99,29 +140,25 @@ pub(super) fn write_canonical_request<B>(
     // The canonical query string is empty.
     out.extend_from_slice(b"\n\n");
 
-    let headers = request.headers();
-    let mut names: Vec<&str> = Vec::with_capacity(headers.keys_len());
-    names.extend(
-        headers
-            .keys()
-            .map(|n| n.as_str())
-            .filter(|n| !UNSIGNED.contains(n)),
-    );
-    names.sort_unstable();
-    for (i, name) in names.iter().enumerate() {
-        out.extend_from_slice(name.as_bytes());
-        out.push(b':');
-        for (j, value) in headers.get_all(*name).iter().enumerate() {
-            if j > 0 {
-                out.push(b',');
+    sort_by_name(headers);
+    let mut previous: Option<&str> = None;
+    for &(name, value) in headers.iter() {
+        if previous == Some(name) {
+            out.push(b',');
+        } else {
+            if previous.is_some() {
+                out.push(b'\n');
+                signed.push(b';');
             }
-            push_trimmed(out, value);
+            out.extend_from_slice(name.as_bytes());
+            out.push(b':');
+            signed.extend_from_slice(name.as_bytes());
+            previous = Some(name);
         }
+        push_trimmed(out, value);
+    }
+    if previous.is_some() {
         out.push(b'\n');
-        if i > 0 {
-            signed.push(b';');
-        }
-        signed.extend_from_slice(name.as_bytes());
     }
     out.push(b'\n');
     out.extend_from_slice(signed);
@@ -129,9 +166,25 @@ pub(super) fn write_canonical_request<B>(
     out.extend_from_slice(body_sha256_hex);
 }
 
+/// A stable insertion sort by name: a request has a handful of headers, for which this beats
+/// the general sort, and the values of a repeated name keep the order they appear in.
+fn sort_by_name(headers: &mut [(&str, &HeaderValue)]) {
+    for i in 1..headers.len() {
+        let mut j = i;
+        while j > 0 && headers[j - 1].0 > headers[j].0 {
+            headers.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}
+
 /// Appends `value` without leading and trailing spaces, each inner run of spaces as one.
 fn push_trimmed(out: &mut Vec<u8>, value: &HeaderValue) {
     let bytes = value.as_bytes();
+    if !bytes.iter().fold(false, |any, &b| any | (b == b' ')) {
+        out.extend_from_slice(bytes);
+        return;
+    }
     let start = bytes.iter().position(|&b| b != b' ');
     let Some(start) = start else { return };
     let end = bytes
@@ -179,9 +232,25 @@ mod tests {
             ("\"a   b   c\"", "\"a b c\""),
         ];
         for (raw, canonical) in cases {
+            assert!(is_signable_value(raw.as_bytes()));
             let mut out = Vec::new();
             push_trimmed(&mut out, &HeaderValue::from_static(raw));
             assert_eq!(out, canonical.as_bytes(), "{raw:?}");
         }
+        assert!(!is_signable_value(b"a\tb"));
+        assert!(!is_signable_value("é".as_bytes()));
+    }
+
+    #[test]
+    fn the_sort_is_stable() {
+        let (a, b, c) = (
+            HeaderValue::from_static("1"),
+            HeaderValue::from_static("2"),
+            HeaderValue::from_static("3"),
+        );
+        let mut h = [("b", &a), ("a", &b), ("b", &c), ("a", &a)];
+        sort_by_name(&mut h);
+        let got: Vec<(&str, &str)> = h.iter().map(|(n, v)| (*n, v.to_str().unwrap())).collect();
+        assert_eq!(got, [("a", "2"), ("a", "1"), ("b", "1"), ("b", "3")]);
     }
 }

@@ -2,15 +2,6 @@
 
 const DIGITS: &[u8; 16] = b"0123456789abcdef";
 
-/// Appends the lowercase hex of `bytes` to `out`.
-pub(super) fn push_hex(out: &mut Vec<u8>, bytes: &[u8]) {
-    out.reserve(bytes.len() * 2);
-    for b in bytes {
-        out.push(DIGITS[usize::from(b >> 4)]);
-        out.push(DIGITS[usize::from(b & 0x0f)]);
-    }
-}
-
 /// The lowercase hex of a 32-byte digest.
 pub(super) fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
     let mut out = [0u8; 64];
@@ -27,9 +18,6 @@ mod tests {
 
     #[test]
     fn writes_lowercase_pairs() {
-        let mut out = Vec::new();
-        push_hex(&mut out, &[0x00, 0x0f, 0xa5, 0xff]);
-        assert_eq!(out, b"000fa5ff");
         let mut d = [0u8; 32];
         d[0] = 0xab;
         d[31] = 0x01;

@@ -13,9 +13,9 @@ use sha2::{Digest, Sha256};
 use super::canonical;
 use super::credentials::Credentials;
 use super::error::SignError;
-use super::hex::{hex32, push_hex};
+use super::hex::hex32;
 use super::key::KeyCache;
-use super::time::AmzDate;
+use super::time::{AmzDate, unix_seconds};
 use crate::wire::aws_json::SIGNING_NAME;
 
 const X_AMZ_DATE: HeaderName = HeaderName::from_static("x-amz-date");
@@ -50,11 +50,18 @@ pub struct Signer {
     credentials: Credentials,
     region: Box<str>,
     service: Box<str>,
+    /// The checks of the region and the credentials, made when they are set: the session
+    /// token as its header value, or why they cannot be signed with.
+    checked: Result<Option<HeaderValue>, SignError>,
     keys: KeyCache,
-    /// Scratch space for the canonical request and the signed header names, kept between
-    /// calls so that signing allocates only the header values it sets.
+    /// The last `x-amz-date` (Unix seconds, text, header value), reused for requests signed
+    /// within the same second.
+    last_date: Option<(u64, AmzDate, HeaderValue)>,
+    /// Scratch space for the canonical request, the signed header names and the string to
+    /// sign, kept between calls so that signing allocates little beyond the headers it sets.
     canonical: Vec<u8>,
     signed_headers: Vec<u8>,
+    string_to_sign: Vec<u8>,
 }
 
 impl Signer {
@@ -63,17 +70,21 @@ impl Signer {
     /// reported by [`sign`](Self::sign) as [`SignError::InvalidRegion`].
     pub fn new(credentials: Credentials, region: &str) -> Signer {
         Signer {
+            checked: check(&credentials, region),
             credentials,
             region: region.into(),
             service: SIGNING_NAME.into(),
             keys: KeyCache::new(),
+            last_date: None,
             canonical: Vec::new(),
             signed_headers: Vec::new(),
+            string_to_sign: Vec::new(),
         }
     }
 
     /// Replaces the credentials, keeping the region; the next signature derives its key anew.
     pub fn set_credentials(&mut self, credentials: Credentials) {
+        self.checked = check(&credentials, &self.region);
         self.credentials = credentials;
         self.keys.clear();
     }
@@ -119,50 +130,44 @@ impl Signer {
             self.service = service.into();
             self.keys.clear();
         }
-        let string_to_sign = self.sign_request(request, time)?;
-        let canonical = String::from_utf8_lossy(&self.canonical).into_owned();
+        self.sign_request(request, time)?;
         Ok((
-            canonical,
-            String::from_utf8_lossy(&string_to_sign).into_owned(),
+            String::from_utf8_lossy(&self.canonical).into_owned(),
+            String::from_utf8_lossy(&self.string_to_sign).into_owned(),
         ))
     }
 
-    /// Signs and returns the string to sign; the canonical request stays in `self.canonical`.
+    /// Signs; the canonical request and the string to sign stay in the scratch buffers.
     fn sign_request(
         &mut self,
         request: &mut Request<Vec<u8>>,
         time: SystemTime,
-    ) -> Result<Vec<u8>, SignError> {
-        // Every check first, so that a refused request is left as it was.
-        let date = AmzDate::new(time)?;
-        if !is_valid_region(&self.region) {
-            return Err(SignError::InvalidRegion);
-        }
-        let access_key_id = self.credentials.access_key_id();
-        if !is_valid_access_key_id(access_key_id) {
-            return Err(SignError::InvalidAccessKeyId);
-        }
-        let token = match self.credentials.session_token() {
-            None => None,
-            Some(token) => Some(token_header(token).ok_or(SignError::InvalidSessionToken)?),
+    ) -> Result<(), SignError> {
+        // Every check before the request is changed, so that a refused request is left as it
+        // was.
+        let token = self.checked.clone()?;
+        let secs = unix_seconds(time)?;
+        let (date, date_header) = match &self.last_date {
+            Some((last, date, header)) if *last == secs => (*date, header.clone()),
+            _ => {
+                let date = AmzDate::from_unix_seconds(secs)?;
+                let header = amz_date_header(&date);
+                self.last_date = Some((secs, date, header.clone()));
+                (date, header)
+            }
         };
         canonical::check_uri(request)?;
-        canonical::check_header_values(request.headers())?;
-        let host = match request.headers().contains_key(HOST) {
+        let mut found = canonical::collect_headers(request.headers())?;
+        let host = match found.has_host {
             true => None,
             false => Some(host_from_uri(request).ok_or(SignError::MissingHost)?),
         };
-
-        // The signing headers, replacing earlier ones.
-        let headers = request.headers_mut();
-        headers.remove(AUTHORIZATION);
-        headers.remove(X_AMZ_SECURITY_TOKEN);
-        if let Some(host) = host {
-            headers.insert(HOST, host);
+        if let Some(host) = &host {
+            found.signed.push((HOST.as_str(), host));
         }
-        headers.insert(X_AMZ_DATE, amz_date_header(&date));
-        if let Some(token) = token {
-            headers.insert(X_AMZ_SECURITY_TOKEN, token);
+        found.signed.push((canonical::X_AMZ_DATE, &date_header));
+        if let Some(token) = &token {
+            found.signed.push((canonical::X_AMZ_SECURITY_TOKEN, token));
         }
 
         // Step 1: the canonical request.
@@ -173,28 +178,31 @@ impl Signer {
             &mut self.canonical,
             &mut self.signed_headers,
             request,
+            &mut found.signed,
             &body_hash,
         );
+        let (has_authorization, has_security_token) =
+            (found.has_authorization, found.has_security_token);
+        drop(found);
 
         // Step 2: the string to sign, with the credential scope.
         let date_only = date.date();
-        let scope_len = 8 + 1 + self.region.len() + 1 + self.service.len() + 1 + 12;
-        let mut string_to_sign =
-            Vec::with_capacity(ALGORITHM.len() + 1 + 16 + 1 + scope_len + 1 + 64);
-        string_to_sign.extend_from_slice(ALGORITHM);
-        string_to_sign.push(b'\n');
-        string_to_sign.extend_from_slice(date.as_bytes());
-        string_to_sign.push(b'\n');
-        let scope_start = string_to_sign.len();
-        string_to_sign.extend_from_slice(&date_only);
-        string_to_sign.push(b'/');
-        string_to_sign.extend_from_slice(self.region.as_bytes());
-        string_to_sign.push(b'/');
-        string_to_sign.extend_from_slice(self.service.as_bytes());
-        string_to_sign.extend_from_slice(b"/aws4_request");
-        let scope_end = string_to_sign.len();
-        string_to_sign.push(b'\n');
-        string_to_sign.extend_from_slice(&hex32(&Sha256::digest(&self.canonical).into()));
+        let sts = &mut self.string_to_sign;
+        sts.clear();
+        sts.extend_from_slice(ALGORITHM);
+        sts.push(b'\n');
+        sts.extend_from_slice(date.as_bytes());
+        sts.push(b'\n');
+        let scope_start = sts.len();
+        sts.extend_from_slice(&date_only);
+        sts.push(b'/');
+        sts.extend_from_slice(self.region.as_bytes());
+        sts.push(b'/');
+        sts.extend_from_slice(self.service.as_bytes());
+        sts.extend_from_slice(b"/aws4_request");
+        let scope = scope_start..sts.len();
+        sts.push(b'\n');
+        sts.extend_from_slice(&hex32(&Sha256::digest(&self.canonical).into()));
 
         // Steps 3 to 5: the day's key, and the signature.
         let mut mac = self.keys.mac_for(
@@ -203,16 +211,17 @@ impl Signer {
             &self.region,
             &self.service,
         );
-        mac.update(&string_to_sign);
+        mac.update(sts);
         let signature: [u8; 32] = mac.finalize().into_bytes().into();
 
         // Step 6: the authorization header.
+        let access_key_id = self.credentials.access_key_id().as_bytes();
         let mut authorization = Vec::with_capacity(
             ALGORITHM.len()
                 + 12
                 + access_key_id.len()
                 + 1
-                + (scope_end - scope_start)
+                + scope.len()
                 + 16
                 + self.signed_headers.len()
                 + 12
@@ -220,20 +229,53 @@ impl Signer {
         );
         authorization.extend_from_slice(ALGORITHM);
         authorization.extend_from_slice(b" Credential=");
-        authorization.extend_from_slice(access_key_id.as_bytes());
+        authorization.extend_from_slice(access_key_id);
         authorization.push(b'/');
-        authorization.extend_from_slice(&string_to_sign[scope_start..scope_end]);
+        authorization.extend_from_slice(&sts[scope]);
         authorization.extend_from_slice(b", SignedHeaders=");
         authorization.extend_from_slice(&self.signed_headers);
         authorization.extend_from_slice(b", Signature=");
-        push_hex(&mut authorization, &signature);
-        // Visible ASCII only: the parts were checked above (access key id, region, service,
-        // header names) or are hex and fixed text.
+        authorization.extend_from_slice(&hex32(&signature));
+        // Visible ASCII only: the parts were checked (access key id, region, service, header
+        // names) or are hex and fixed text.
         let mut authorization = HeaderValue::from_maybe_shared(bytes::Bytes::from(authorization))
             .unwrap_or_else(|_| HeaderValue::from_static(""));
         authorization.set_sensitive(true);
-        request.headers_mut().insert(AUTHORIZATION, authorization);
-        Ok(string_to_sign)
+
+        // The signing headers, replacing earlier ones.
+        let headers = request.headers_mut();
+        if has_authorization {
+            headers.remove(AUTHORIZATION);
+        }
+        if has_security_token && token.is_none() {
+            headers.remove(X_AMZ_SECURITY_TOKEN);
+        }
+        if let Some(host) = host {
+            headers.insert(HOST, host);
+        }
+        headers.insert(X_AMZ_DATE, date_header);
+        if let Some(token) = token {
+            headers.insert(X_AMZ_SECURITY_TOKEN, token);
+        }
+        headers.insert(AUTHORIZATION, authorization);
+        Ok(())
+    }
+}
+
+/// Checks the region and the credentials once, when they are set; gives the session token's
+/// header value.
+fn check(credentials: &Credentials, region: &str) -> Result<Option<HeaderValue>, SignError> {
+    if !is_valid_region(region) {
+        return Err(SignError::InvalidRegion);
+    }
+    if !is_valid_access_key_id(credentials.access_key_id()) {
+        return Err(SignError::InvalidAccessKeyId);
+    }
+    match credentials.session_token() {
+        None => Ok(None),
+        Some(token) => token_header(token)
+            .map(Some)
+            .ok_or(SignError::InvalidSessionToken),
     }
 }
 

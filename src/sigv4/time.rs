@@ -22,11 +22,14 @@ pub(super) struct AmzDate([u8; 16]);
 impl AmzDate {
     /// The time, to the second (truncated, as every SigV4 signer does). Before 1970 or from year
     /// 10000 on it is [`SignError::TimeOutOfRange`], never a panic.
+    #[cfg(test)]
     pub(super) fn new(time: SystemTime) -> Result<AmzDate, SignError> {
-        let secs = time
-            .duration_since(UNIX_EPOCH)
-            .map_err(|_| SignError::TimeOutOfRange)?
-            .as_secs();
+        AmzDate::from_unix_seconds(unix_seconds(time)?)
+    }
+
+    /// The date of `secs` seconds since the epoch, as [`unix_seconds`] gives them; from year
+    /// 10000 on it is [`SignError::TimeOutOfRange`], never a panic.
+    pub(super) fn from_unix_seconds(secs: u64) -> Result<AmzDate, SignError> {
         if secs >= YEAR_10000 {
             return Err(SignError::TimeOutOfRange);
         }
@@ -54,6 +57,13 @@ impl AmzDate {
         d.copy_from_slice(&self.0[..8]);
         d
     }
+}
+
+/// Whole seconds since 1970-01-01T00:00:00Z; before it, [`SignError::TimeOutOfRange`].
+pub(super) fn unix_seconds(time: SystemTime) -> Result<u64, SignError> {
+    time.duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .map_err(|_| SignError::TimeOutOfRange)
 }
 
 /// Writes `n` as `out.len()` decimal digits, zero-padded (the callers' values fit).

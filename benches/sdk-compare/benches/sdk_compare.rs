@@ -1,4 +1,4 @@
-//! Per-record CPU: kinesis-proto (+ aws-sigv4) beside aws-sdk-kinesis, one group per record
+//! Per-record CPU: kinesis-proto (signed by its own signer, or by aws-sigv4) beside aws-sdk-kinesis, one group per record
 //! size so every ratio is read from one run. See README.md for what each name measures.
 //!
 //! Every benchmark checks its result inside the loop, so none can quietly time an error path.
@@ -34,7 +34,7 @@ fn success<M: Measurement>(c: &mut Criterion<M>) {
             group.sample_size(20);
         }
 
-        // (a) validate + build + sign + parse.
+        // (a) validate + build + sign (the crate's signer) + parse.
         group.bench_with_input(BenchmarkId::new("proto_signed", label), &data, |b, data| {
             b.iter(|| {
                 let out = proto
@@ -44,6 +44,20 @@ fn success<M: Measurement>(c: &mut Criterion<M>) {
                 out
             })
         });
+        // (a) signed with aws-sigv4 instead.
+        group.bench_with_input(
+            BenchmarkId::new("proto_signed_aws_sigv4", label),
+            &data,
+            |b, data| {
+                b.iter(|| {
+                    let out = proto
+                        .put_record_aws_sigv4(black_box(data.as_slice()), black_box(&response))
+                        .expect("success");
+                    assert_eq!(out.shard_id(), SHARD_ID);
+                    out
+                })
+            },
+        );
         // (a') the crate's own share: validate + build + parse.
         group.bench_with_input(
             BenchmarkId::new("proto_unsigned", label),
@@ -62,6 +76,22 @@ fn success<M: Measurement>(c: &mut Criterion<M>) {
         let unsigned = proto.build(&data);
         group.bench_with_input(
             BenchmarkId::new("sigv4_sign_only", label),
+            &unsigned,
+            |b, unsigned| {
+                b.iter_batched(
+                    || unsigned.clone(),
+                    |mut request| {
+                        proto.sign_aws_sigv4(&mut request);
+                        assert!(request.headers().contains_key(http::header::AUTHORIZATION));
+                        request
+                    },
+                    BatchSize::SmallInput,
+                )
+            },
+        );
+        // The crate's signer alone, likewise.
+        group.bench_with_input(
+            BenchmarkId::new("crate_sign_only", label),
             &unsigned,
             |b, unsigned| {
                 b.iter_batched(
@@ -119,7 +149,8 @@ fn throttled<M: Measurement>(c: &mut Criterion<M>) {
 
     let mut group = c.benchmark_group(format!("put_record_throttled_{label}"));
     group.throughput(Throughput::Bytes((len + PARTITION_KEY.len()) as u64));
-    // (c) kinesis-proto: validate + build + sign + parse into a throttling PutRecordError.
+    // (c) kinesis-proto: validate + build + sign (the crate's signer) + parse into a throttling
+    // PutRecordError.
     group.bench_with_input(BenchmarkId::new("proto_signed", label), &data, |b, data| {
         b.iter(|| {
             let err = proto

@@ -1,13 +1,15 @@
 //! The two PutRecord pipelines the bench compares, and the canned answers that end them.
 //!
-//! * kinesis-proto: validate, build the `http::Request`, sign it with `aws-sigv4`, parse the
-//!   canned response with `parse_put_record_response`.
+//! * kinesis-proto: validate, build the `http::Request`, sign it with the crate's own signer
+//!   (feature `sigv4`; or with `aws-sigv4`, for comparison), parse the canned response with
+//!   `parse_put_record_response`.
 //! * aws-sdk-kinesis: `client.put_record()...send().await`, with an HTTP client that hands
 //!   back the same canned response without any network.
 //!
 //! Both pipelines are kept here, outside the bench, so the crate's tests can check that each
 //! one really reaches the answer it is timed on.
 
+use std::cell::RefCell;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_credential_types::Credentials;
@@ -27,7 +29,7 @@ use bytes::Bytes;
 use http::{Request, Response, StatusCode};
 use kinesis_proto::{
     Endpoint, MAX_MAX_RECORD_SIZE, MIB, PutRecordError, PutRecordInput, PutRecordOutput,
-    SIGNING_NAME, parse_put_record_response,
+    SIGNING_NAME, Signer, parse_put_record_response,
 };
 
 /// The stream every record is put to.
@@ -100,13 +102,15 @@ pub fn canned_response(which: Canned) -> Response<Bytes> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// kinesis-proto + aws-sigv4
+// kinesis-proto, signed by its own signer or by aws-sigv4
 
-/// Everything kinesis-proto's caller sets up once: the endpoint, the signing identity and
-/// (fixed, so runs are comparable) the signing time.
+/// Everything kinesis-proto's caller sets up once: the endpoint, the crate's signer, the
+/// `aws-sigv4` signing identity and (fixed, so runs are comparable) the signing time.
 #[derive(Debug)]
 pub struct Proto {
     endpoint: Endpoint,
+    /// `Signer::sign` takes `&mut self` (it keeps the day's key); a caller's loop owns it.
+    signer: RefCell<Signer>,
     identity: Identity,
     time: SystemTime,
 }
@@ -121,8 +125,10 @@ impl Proto {
     /// The caller's one-time setup.
     pub fn new() -> Self {
         let credentials = Credentials::new(ACCESS_KEY, SECRET_KEY, None, None, "sdk-compare");
+        let ours = kinesis_proto::Credentials::new(ACCESS_KEY, SECRET_KEY, None);
         Proto {
             endpoint: Endpoint::custom(ENDPOINT_URL).expect("a valid endpoint"),
+            signer: RefCell::new(Signer::new(ours, REGION)),
             identity: credentials.into(),
             time: UNIX_EPOCH + Duration::from_secs(1_709_632_800), // 2024-03-05T10:00:00Z
         }
@@ -141,8 +147,16 @@ impl Proto {
             .to_http_request(&self.endpoint)
     }
 
-    /// Sign in place with `aws-sigv4`: default settings, service `kinesis`, the fixed time.
+    /// Sign in place with the crate's signer, at the fixed time.
     pub fn sign(&self, request: &mut Request<Vec<u8>>) {
+        self.signer
+            .borrow_mut()
+            .sign(request, self.time)
+            .expect("the crate signs its own requests");
+    }
+
+    /// Sign in place with `aws-sigv4`: default settings, service `kinesis`, the fixed time.
+    pub fn sign_aws_sigv4(&self, request: &mut Request<Vec<u8>>) {
         let params = v4::SigningParams::builder()
             .identity(&self.identity)
             .region(REGION)
@@ -171,7 +185,7 @@ impl Proto {
         instructions.apply_to_request_http1x(request);
     }
 
-    /// (a) The whole record: validate + build + sign + parse `response`.
+    /// (a) The whole record: validate + build + sign (the crate's signer) + parse `response`.
     pub fn put_record(
         &self,
         data: &[u8],
@@ -179,6 +193,18 @@ impl Proto {
     ) -> Result<PutRecordOutput, PutRecordError> {
         let mut request = self.build(data);
         self.sign(&mut request);
+        std::hint::black_box(&request);
+        parse_put_record_response(response)
+    }
+
+    /// (a) signed with `aws-sigv4` instead.
+    pub fn put_record_aws_sigv4(
+        &self,
+        data: &[u8],
+        response: &Response<Bytes>,
+    ) -> Result<PutRecordOutput, PutRecordError> {
+        let mut request = self.build(data);
+        self.sign_aws_sigv4(&mut request);
         std::hint::black_box(&request);
         parse_put_record_response(response)
     }
@@ -284,6 +310,22 @@ mod tests {
                 .put_record_unsigned(&data(len), &response)
                 .expect("success");
             assert_eq!(out.shard_id(), SHARD_ID);
+            let out = proto
+                .put_record_aws_sigv4(&data(len), &response)
+                .expect("success");
+            assert_eq!(out.shard_id(), SHARD_ID);
+        }
+    }
+
+    #[test]
+    fn both_signers_give_the_same_authorization() {
+        let proto = Proto::new();
+        for (_, len) in SIZES {
+            let mut ours = proto.build(&data(len));
+            let mut theirs = ours.clone();
+            proto.sign(&mut ours);
+            proto.sign_aws_sigv4(&mut theirs);
+            assert_eq!(ours.headers(), theirs.headers());
         }
     }
 
