@@ -74,7 +74,7 @@ pub(super) const X_AMZ_SECURITY_TOKEN: &str = "x-amz-security-token";
 /// them (all but the unsigned ones and those the signer sets), and which signing headers are
 /// already there.
 pub(super) struct Headers<'a> {
-    pub(super) signed: Vec<(&'a str, &'a HeaderValue)>,
+    pub(super) signed: HeaderList<'a>,
     pub(super) has_host: bool,
     pub(super) has_authorization: bool,
     pub(super) has_security_token: bool,
@@ -83,8 +83,7 @@ pub(super) struct Headers<'a> {
 /// Collects the headers to sign, checking each value: visible ASCII and spaces only.
 pub(super) fn collect_headers(headers: &HeaderMap) -> Result<Headers<'_>, SignError> {
     let mut out = Headers {
-        // Room for the two the signer adds and a `host` taken from the URI.
-        signed: Vec::with_capacity(headers.len() + 3),
+        signed: HeaderList::new(),
         has_host: false,
         has_authorization: false,
         has_security_token: false,
@@ -113,6 +112,50 @@ pub(super) fn collect_headers(headers: &HeaderMap) -> Result<Headers<'_>, SignEr
         out.signed.push((name, value));
     }
     Ok(out)
+}
+
+/// Headers kept on the stack up to this many, which covers every request the crate builds
+/// and the headers signing adds; more go to the heap.
+const INLINE_HEADERS: usize = 12;
+
+/// A placeholder for the unused inline slots.
+static EMPTY: HeaderValue = HeaderValue::from_static("");
+
+/// A list of (name, value) pairs that does not allocate for a request's usual handful.
+pub(super) struct HeaderList<'a> {
+    inline: [(&'a str, &'a HeaderValue); INLINE_HEADERS],
+    len: usize,
+    spilled: Vec<(&'a str, &'a HeaderValue)>,
+}
+
+impl<'a> HeaderList<'a> {
+    fn new() -> HeaderList<'a> {
+        HeaderList {
+            inline: [("", &EMPTY); INLINE_HEADERS],
+            len: 0,
+            spilled: Vec::new(),
+        }
+    }
+
+    pub(super) fn push(&mut self, header: (&'a str, &'a HeaderValue)) {
+        if self.spilled.is_empty() && self.len < INLINE_HEADERS {
+            self.inline[self.len] = header;
+            self.len += 1;
+        } else {
+            if self.spilled.is_empty() {
+                self.spilled.extend_from_slice(&self.inline[..self.len]);
+            }
+            self.spilled.push(header);
+        }
+    }
+
+    pub(super) fn as_mut_slice(&mut self) -> &mut [(&'a str, &'a HeaderValue)] {
+        if self.spilled.is_empty() {
+            &mut self.inline[..self.len]
+        } else {
+            &mut self.spilled
+        }
+    }
 }
 
 /// Visible ASCII and spaces: an `http::HeaderValue` is already free of control characters but
@@ -239,6 +282,18 @@ mod tests {
         }
         assert!(!is_signable_value(b"a\tb"));
         assert!(!is_signable_value("é".as_bytes()));
+    }
+
+    #[test]
+    fn a_long_header_list_spills_in_order() {
+        let value = HeaderValue::from_static("v");
+        let names: Vec<String> = (0..40).map(|i| format!("h{i:02}")).collect();
+        let mut list = HeaderList::new();
+        for name in &names {
+            list.push((name, &value));
+        }
+        let got: Vec<&str> = list.as_mut_slice().iter().map(|(n, _)| *n).collect();
+        assert_eq!(got, names.iter().map(String::as_str).collect::<Vec<_>>());
     }
 
     #[test]

@@ -178,7 +178,7 @@ impl Signer {
             &mut self.canonical,
             &mut self.signed_headers,
             request,
-            &mut found.signed,
+            found.signed.as_mut_slice(),
             &body_hash,
         );
         let (has_authorization, has_security_token) =
