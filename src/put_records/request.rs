@@ -18,8 +18,9 @@ impl PutRecordsInput<'_> {
     /// the compact JSON body
     /// `{"Records":[{"Data":..,"ExplicitHashKey":..,"PartitionKey":..},..],"StreamName":..,"StreamARN":..,"DryRun":..}`,
     /// members in the official SDKs' order, unset ones left out, every entry's data
-    /// base64-encoded into one body allocated at its exact size. Sign it (e.g. `aws-sigv4`,
-    /// signing name `kinesis`) and send it with any HTTP client.
+    /// base64-encoded into one body allocated at its exact size. Sign it (the feature `sigv4`'s
+    /// `Signer`, or any SigV4 signer with the signing name `kinesis`) and send it with any HTTP
+    /// client.
     pub fn to_http_request(&self, endpoint: &Endpoint) -> Request<Vec<u8>> {
         let mut body = Vec::with_capacity(self.body_len());
         self.append_body(&mut body);

@@ -5,7 +5,7 @@
 //! The algorithm is AWS Signature Version 4 for header signing, as the AWS IAM User Guide
 //! describes it ("Create a signed AWS API request", "Elements of an AWS API request
 //! signature"), proven on the CRT signing test suite (`tests/sigv4_suite.rs`) and against
-//! `aws-sigv4` (`tests/interop/tests/sigv4.rs`). The flow, one file per step:
+//! `aws-sigv4` (`tests/interop/tests/sigv4_agreement.rs`). The flow, one file per step:
 //!
 //! 1. [`credentials`]: what the caller's credential provider gives (this crate reads none);
 //! 2. [`time`]: the request time as `x-amz-date`, without a date library;
