@@ -12,14 +12,29 @@
 //! signature then starts from a copy of it instead of hashing the key's pads again.
 
 use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
+use sha2::{Digest, Sha256};
 
 type HmacSha256 = Hmac<Sha256>;
 
+/// SHA-256's block size, the length HMAC brings every key to (RFC 2104, section 2).
+const BLOCK: usize = 64;
+
+/// HMAC-SHA256 keyed with `key`, of any length. RFC 2104, section 2: a key longer than the
+/// block is first hashed, and a shorter one is padded with zeros to the block size; done here,
+/// so that keying takes a whole block and cannot fail.
+pub(super) fn keyed(key: &[u8]) -> HmacSha256 {
+    let mut block = [0u8; BLOCK];
+    if key.len() > BLOCK {
+        block[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        block[..key.len()].copy_from_slice(key);
+    }
+    <HmacSha256 as KeyInit>::new(&block.into())
+}
+
 /// HMAC-SHA256 of `message` under `key`.
 fn hmac(key: &[u8], message: &[u8]) -> [u8; 32] {
-    // HMAC takes a key of any length (RFC 2104), so this never fails.
-    let mut mac = <HmacSha256 as KeyInit>::new_from_slice(key).unwrap_or_else(|_| unreachable!());
+    let mut mac = keyed(key);
     mac.update(message);
     mac.finalize().into_bytes().into()
 }
@@ -90,6 +105,22 @@ mod tests {
             super::super::hex::hex32(&key),
             *b"c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9"
         );
+    }
+
+    #[test]
+    fn keying_agrees_with_the_hmac_crate_for_every_key_length() {
+        for len in [0, 1, 31, 32, 63, 64, 65, 100, 200] {
+            let key: Vec<u8> = (0..len).map(|i| i as u8 ^ 0x5c).collect();
+            let mut ours = keyed(&key);
+            let mut theirs = <HmacSha256 as KeyInit>::new_from_slice(&key).unwrap();
+            ours.update(b"message");
+            theirs.update(b"message");
+            assert_eq!(
+                ours.finalize().into_bytes(),
+                theirs.finalize().into_bytes(),
+                "{len}"
+            );
+        }
     }
 
     #[test]
