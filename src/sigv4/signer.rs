@@ -105,14 +105,15 @@ impl Signer {
     /// Sets `x-amz-date`, `x-amz-security-token` when the credentials have a session token, and
     /// `authorization`, replacing any earlier ones (signing again re-signs); adds `host` from
     /// the URI when the request has none. Every other header is signed as it is, except
-    /// `user-agent`, `x-amzn-trace-id` and `transfer-encoding`; the body is hashed as it is.
-    /// On an error the request is unchanged.
-    pub fn sign(
+    /// `user-agent`, `x-amzn-trace-id` and `transfer-encoding`; the body (any bytes: the
+    /// crate's `Vec<u8>`, `Bytes`, ...) is hashed as it is. On an error the request is
+    /// unchanged.
+    pub fn sign<B: AsRef<[u8]>>(
         &mut self,
-        request: &mut Request<Vec<u8>>,
+        request: &mut Request<B>,
         time: SystemTime,
     ) -> Result<(), SignError> {
-        self.sign_request(request, time).map(|_| ())
+        self.sign_request(request, time)
     }
 
     /// For conformance tests only, not part of the API: signs like [`sign`](Self::sign) for the
@@ -120,10 +121,10 @@ impl Signer {
     /// CRT signing test suite uses the signing name `service` and checks both intermediate
     /// texts, which `sign` does not expose.
     #[doc(hidden)]
-    pub fn sign_for_test(
+    pub fn sign_for_test<B: AsRef<[u8]>>(
         &mut self,
         service: &str,
-        request: &mut Request<Vec<u8>>,
+        request: &mut Request<B>,
         time: SystemTime,
     ) -> Result<(String, String), SignError> {
         if *self.service != *service {
@@ -138,9 +139,9 @@ impl Signer {
     }
 
     /// Signs; the canonical request and the string to sign stay in the scratch buffers.
-    fn sign_request(
+    fn sign_request<B: AsRef<[u8]>>(
         &mut self,
-        request: &mut Request<Vec<u8>>,
+        request: &mut Request<B>,
         time: SystemTime,
     ) -> Result<(), SignError> {
         // Every check before the request is changed, so that a refused request is left as it
@@ -171,7 +172,7 @@ impl Signer {
         }
 
         // Step 1: the canonical request.
-        let body_hash = hex32(&Sha256::digest(request.body()).into());
+        let body_hash = hex32(&Sha256::digest(request.body().as_ref()).into());
         self.canonical.clear();
         self.signed_headers.clear();
         canonical::write_canonical_request(
@@ -462,6 +463,21 @@ mod tests {
             signer.sign(&mut request, time()).unwrap();
             assert_eq!(request.headers()["host"], host);
         }
+    }
+
+    #[test]
+    fn any_body_type_signs_the_same() {
+        let mut signer = Signer::new(Credentials::new("AKIDEXAMPLE", SECRET, None), "us-east-1");
+        let mut vec = Request::post("https://h/").body(b"body".to_vec()).unwrap();
+        let mut shared = Request::post("https://h/")
+            .body(bytes::Bytes::from_static(b"body"))
+            .unwrap();
+        let mut borrowed = Request::post("https://h/").body(&b"body"[..]).unwrap();
+        signer.sign(&mut vec, time()).unwrap();
+        signer.sign(&mut shared, time()).unwrap();
+        signer.sign(&mut borrowed, time()).unwrap();
+        assert_eq!(vec.headers(), shared.headers());
+        assert_eq!(vec.headers(), borrowed.headers());
     }
 
     #[test]
