@@ -41,7 +41,7 @@ async fn send(
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn Error>> {
     let settings = Settings::from_args();
-    let mut signer = Signer::from_env()?;
+    let signer = Signer::from_env()?;
     let client: HttpClient = Client::builder(TokioExecutor::new()).build_http();
     let (url, stream) = (settings.endpoint.as_str(), settings.stream.as_str());
 

@@ -20,7 +20,7 @@ use support::{Settings, Signer, StreamState};
 
 fn main() -> Result<(), Box<dyn Error>> {
     let settings = Settings::from_args();
-    let mut signer = Signer::from_env()?;
+    let signer = Signer::from_env()?;
     let agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()

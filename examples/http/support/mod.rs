@@ -3,6 +3,7 @@
 //! hand-built control-plane requests the crate does not offer (CreateStream,
 //! DescribeStreamSummary); ListShards and PutRecord are built by the crate.
 
+use std::sync::Mutex;
 use std::time::SystemTime;
 
 use kinesis_proto::Credentials;
@@ -29,8 +30,12 @@ impl Settings {
 }
 
 /// Signs requests for the `kinesis` service with the crate's signer (feature `sigv4`).
+///
+/// The crate's `Signer::sign` takes `&mut self` (it keeps the day's signing key); behind a
+/// mutex, the examples' tasks can share one.
 pub(crate) struct Signer {
-    signer: kinesis_proto::Signer,
+    signer: Mutex<kinesis_proto::Signer>,
+    region: String,
 }
 
 impl Signer {
@@ -47,20 +52,35 @@ impl Signer {
         );
         let region = std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".to_owned());
         Ok(Signer {
-            signer: kinesis_proto::Signer::new(credentials, &region),
+            signer: Mutex::new(kinesis_proto::Signer::new(credentials, &region)),
+            region,
         })
     }
 
+    /// The region requests are signed for.
+    #[allow(dead_code)] // not every example needs it
+    pub(crate) fn region(&self) -> &str {
+        &self.region
+    }
+
     /// Adds the SigV4 headers to `request`, signed at the current time.
-    pub(crate) fn sign(&mut self, request: &mut http::Request<Vec<u8>>) -> Result<(), String> {
-        self.signer
+    pub(crate) fn sign(&self, request: &mut http::Request<Vec<u8>>) -> Result<(), String> {
+        self.lock()
             .sign(request, SystemTime::now())
             .map_err(|e| e.to_string())
     }
 
+    fn lock(&self) -> std::sync::MutexGuard<'_, kinesis_proto::Signer> {
+        // A panic while signing cannot leave the signer half-changed (a refused request is
+        // left as it was), so a poisoned lock is still usable.
+        self.signer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     /// A signed awsJson1_1 control-plane request (`POST /`).
     pub(crate) fn control(
-        &mut self,
+        &self,
         endpoint: &str,
         operation: &str,
         body: Value,
