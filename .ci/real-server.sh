@@ -109,6 +109,18 @@ inside() {
                 "$KINESIS_PROTO_TEST_ENDPOINT" \
                 "kinesis-proto-ci-$ex" || status=$?
         done
+        # The producer engine: 100,000 records over 4 shards against the server that enforces
+        # the per-shard write limits, then every shard read back and de-aggregated as the KCL
+        # does; it fails unless every delivered record is there, on its shard.
+        if ((status == 0)) && [[ -f examples/http/produce.rs ]]; then
+            log "example produce (100,000 records, 4 shards, --enforce-limits true)"
+            AWS_ACCESS_KEY_ID=AKIDEXAMPLE \
+                AWS_SECRET_ACCESS_KEY='wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' \
+                AWS_REGION=us-east-1 \
+                cargo run --quiet -p kinesis-proto-http-examples --example produce -- \
+                "$KINESIS_PROTO_TEST_THROTTLED_ENDPOINT" kinesis-proto-ci-produce 100000 4 \
+                --verify || status=$?
+        fi
     fi
 
     if ((status != 0)); then

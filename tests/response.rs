@@ -2,6 +2,8 @@
 //! `tests/data/responses/` (raw HTTP/1.1 responses, one per file), and
 //! checked against what the parser must make of it.
 
+mod fixtures;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -12,51 +14,9 @@ const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/response
 const RID: &str = "6b1e2f4a-9c3d-4e5f-8a7b-1c2d3e4f5a6b";
 const SEQ: &str = "49543463076548007577105092703039560359975228518395019266";
 
-/// Reads a fixture: a status line, header lines, an empty line, then the
-/// body's exact bytes. Lines of the head may end in CRLF or LF. Header
-/// names keep the case written in the file (`HeaderName` lower-cases them,
-/// which is what the tests of case-insensitivity rely on).
+/// Reads the fixture `name` (see `fixtures::http_response`).
 fn load(name: &str) -> Response<Vec<u8>> {
-    let path = Path::new(FIXTURES).join(format!("{name}.http"));
-    let raw = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let (head, body) = split_head(&raw).unwrap_or_else(|| panic!("{name}: no empty line"));
-    let mut lines = head
-        .split(|&b| b == b'\n')
-        .map(|line| line.strip_suffix(b"\r").unwrap_or(line));
-    let status_line = std::str::from_utf8(lines.next().unwrap()).unwrap();
-    let status: u16 = status_line
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("{name}: bad status line {status_line:?}"));
-    let mut response = Response::new(body.to_vec());
-    *response.status_mut() = StatusCode::from_u16(status).unwrap();
-    for line in lines {
-        let colon = line.iter().position(|&b| b == b':').unwrap();
-        let name = HeaderName::from_bytes(&line[..colon]).unwrap();
-        let value = HeaderValue::from_bytes(line[colon + 1..].trim_ascii()).unwrap();
-        response.headers_mut().append(name, value);
-    }
-    response
-}
-
-fn split_head(raw: &[u8]) -> Option<(&[u8], &[u8])> {
-    let crlf = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .map(|i| (i, 4));
-    let lf = raw.windows(2).position(|w| w == b"\n\n").map(|i| (i, 2));
-    let (at, len) = match (crlf, lf) {
-        (Some(a), Some(b)) => {
-            if a.0 < b.0 {
-                a
-            } else {
-                b
-            }
-        }
-        (a, b) => a.or(b)?,
-    };
-    Some((&raw[..at], &raw[at + len..]))
+    fixtures::http_response(&Path::new(FIXTURES).join(format!("{name}.http")))
 }
 
 fn fixture_names() -> BTreeSet<String> {

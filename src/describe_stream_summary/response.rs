@@ -317,13 +317,19 @@ fn parse_success(body: &[u8]) -> Result<StreamSummary, String> {
     if open_shard_count > OPEN_SHARD_COUNT_MAX {
         return Err(format!("`OpenShardCount` is above {OPEN_SHARD_COUNT_MAX}"));
     }
+    // Epoch seconds as a JSON number; the service writes milliseconds, which a binary f64 holds
+    // only to within a fraction of a microsecond: rounded to the microsecond, they read back
+    // exactly.
     let stream_creation_timestamp = match s.stream_creation_timestamp {
-        Some(t) => Some(
-            Duration::try_from_secs_f64(t)
-                .ok()
-                .and_then(|d| UNIX_EPOCH.checked_add(d))
-                .ok_or("`StreamCreationTimestamp` is not a time after 1970")?,
-        ),
+        Some(t) => {
+            let micros = (t * 1e6).round();
+            // `as` saturates; anything past what a `SystemTime` holds fails `checked_add`.
+            (micros >= 0.0)
+                .then(|| UNIX_EPOCH.checked_add(Duration::from_micros(micros as u64)))
+                .flatten()
+                .map(Some)
+                .ok_or("`StreamCreationTimestamp` is not a time after 1970")?
+        }
         None => None,
     };
     if let Some(key) = &s.key_id
