@@ -348,7 +348,6 @@ fn settings_out_of_range_are_refused_by_name() {
         (config().record_ttl(Duration::MAX), "record_ttl"),
         (config().linger(Duration::MAX), "linger"),
         (config().backoff(Duration::ZERO, Duration::MAX), "backoff"),
-        (config().ordered(true), "ordered"),
     ];
     for (config, setting) in cases {
         match Producer::new(config, &endpoints, t0) {

@@ -2,6 +2,7 @@
 //! for a retry, each with the time it may go; the shard's pace and backoff.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::time::Instant;
 
 use super::pacing::ShardPace;
@@ -21,6 +22,8 @@ pub(crate) struct Waiting {
 /// stream, or one whose listing failed) has no pace.
 #[derive(Debug, Clone)]
 pub(crate) struct ShardQueue {
+    /// The shard's id in the map the queue was made from; `None` for the unnamed queue.
+    pub(crate) id: Option<Arc<str>>,
     /// First attempts, in push order (so `ready_at` never decreases).
     pub(crate) fresh: VecDeque<Waiting>,
     /// Data plus partition key bytes of `fresh`.
@@ -32,17 +35,21 @@ pub(crate) struct ShardQueue {
     pub(crate) backoff_until: Option<Instant>,
     /// Throttling answers in a row, for the next backoff.
     pub(crate) throttle_streak: u32,
+    /// `PutRecords` requests in flight with entries of this queue (`ordered` allows one).
+    pub(crate) in_flight: u32,
 }
 
 impl ShardQueue {
-    pub(crate) fn new(pace: Option<ShardPace>) -> ShardQueue {
+    pub(crate) fn new(id: Option<Arc<str>>, pace: Option<ShardPace>) -> ShardQueue {
         ShardQueue {
+            id,
             fresh: VecDeque::new(),
             fresh_bytes: 0,
             retry: VecDeque::new(),
             pace,
             backoff_until: None,
             throttle_streak: 0,
+            in_flight: 0,
         }
     }
 
@@ -74,13 +81,22 @@ impl ShardQueue {
     }
 
     /// The earliest time something of this shard could go, given whether first attempts must
-    /// wait for `linger_until` (their oldest's push plus the linger, or now on a flush).
-    pub(crate) fn next_ready(&self, linger_until: Option<Instant>) -> Option<Instant> {
-        let retry = self
-            .retry
-            .iter()
-            .map(|w| (w.ready_at, w.size))
-            .min_by_key(|w| w.0);
+    /// wait for `linger_until` (their oldest's push plus the linger, or now on a flush). When
+    /// `ordered`, retries go in their order and before any first attempt.
+    pub(crate) fn next_ready(
+        &self,
+        linger_until: Option<Instant>,
+        ordered: bool,
+    ) -> Option<Instant> {
+        let retry = if ordered {
+            self.retry.front().map(|w| (w.ready_at, w.size))
+        } else {
+            self.retry
+                .iter()
+                .map(|w| (w.ready_at, w.size))
+                .min_by_key(|w| w.0)
+        };
+        let linger_until = linger_until.filter(|_| !(ordered && retry.is_some()));
         let fresh = self
             .fresh
             .front()
