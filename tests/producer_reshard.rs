@@ -301,3 +301,44 @@ fn ordered_sends_one_request_per_shard_and_a_key_once_per_request() {
         .collect();
     assert_eq!(data, ["YTE="], "a1 alone: a2 has the same key");
 }
+
+#[test]
+fn an_aggregate_on_a_shard_no_listing_knows_is_resent_whole() {
+    let t0 = Instant::now();
+    let mut p = producer(config(1), t0);
+    p.push(record("a", 1), t0).unwrap();
+    p.push(record("b", 2), t0).unwrap();
+    p.flush(t0);
+    let t = put(&mut p, t0);
+    p.handle_response(t.id, &answer(&[Some(7)]), t0).unwrap();
+    let list = next(&mut p, t0, Operation::ListShards);
+    // The listing does not name shard 7 (an eventually consistent answer, say).
+    p.handle_response(list.id, &listing(&[(0, None, 0, MAX, false)]), t0)
+        .unwrap();
+    assert!(delivered(&mut p).is_empty());
+    let t = put(&mut p, t0);
+    assert_eq!(entries(&t).len(), 1, "re-aggregated for shard 0");
+    p.handle_response(t.id, &answer(&[Some(0)]), t0).unwrap();
+    assert_eq!(delivered(&mut p), [(id(0), true), (id(0), true)]);
+    assert_eq!(p.stats().stranded_aggregates, 1);
+}
+
+#[test]
+fn an_aggregate_stranded_twice_has_its_records_sent_alone() {
+    let t0 = Instant::now();
+    let mut p = producer(config(1), t0);
+    p.push(record("a", 1), t0).unwrap();
+    p.push(record("b", 2), t0).unwrap();
+    p.flush(t0);
+    let whole = [(0, None, 0, MAX, false), (9, None, 0, 0, true)];
+    for round in 0..2 {
+        let t = put(&mut p, t0);
+        assert_eq!(entries(&t).len(), 1, "round {round}: one aggregate");
+        // Stored on a closed shard owning key 0 only: the service is not routing by the keys.
+        p.handle_response(t.id, &answer(&[Some(9)]), t0).unwrap();
+        let list = next(&mut p, t0, Operation::ListShards);
+        p.handle_response(list.id, &listing(&whole), t0).unwrap();
+    }
+    let t = put(&mut p, t0);
+    assert_eq!(entries(&t).len(), 2, "each record alone now");
+}
