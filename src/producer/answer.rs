@@ -356,8 +356,17 @@ impl Producer {
         }
         let (key, size) = (held.hash_key, held.size);
         let shard = self.shard_of(key);
+        let waiting = Waiting { id, ready_at, size };
+        let ordered = self.config.ordered;
         if let Some(queue) = self.shards.get_mut(shard) {
-            queue.retry.push_back(Waiting { id, ready_at, size });
+            if ordered {
+                // Retries go in push order (ids count pushes), so that a record sent again
+                // never follows a newer one of its key.
+                let at = queue.retry.partition_point(|w| w.id < id);
+                queue.retry.insert(at, waiting);
+            } else {
+                queue.retry.push_back(waiting);
+            }
         }
     }
 

@@ -28,7 +28,7 @@ pub(crate) struct ShardQueue {
     pub(crate) fresh: VecDeque<Waiting>,
     /// Data plus partition key bytes of `fresh`.
     pub(crate) fresh_bytes: usize,
-    /// Retries, in the order they failed.
+    /// Retries, in the order they failed (in push order when `ordered`).
     pub(crate) retry: VecDeque<Waiting>,
     pub(crate) pace: Option<ShardPace>,
     /// No request for this shard before this time (after throttling).
