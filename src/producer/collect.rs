@@ -13,6 +13,7 @@ use super::pacing::later;
 use super::shard_queue::Waiting;
 use crate::aggregation::{AggregatedRecord, AggregationLimits, Aggregator};
 use crate::hash_key::HashKey;
+use crate::limits::AGGREGATION_MIN_MAX_SIZE;
 use crate::put_records::{PUT_RECORDS_MAX_REQUEST_SIZE, PutRecordsEntry, PutRecordsInput};
 use crate::record::RecordDistribution;
 
@@ -108,6 +109,15 @@ impl Producer {
                     break;
                 }
                 let (group, aggregate) = if aggregating {
+                    // No bigger than the shard's byte tokens allow now, so that whenever the
+                    // next record alone may go (what `poll_timeout` waits for) something goes.
+                    let budget = self.shards[s].byte_budget(now);
+                    let limits = match budget {
+                        Some(b) if b < limits.max_size() => limits
+                            .with_max_size(b.max(AGGREGATION_MIN_MAX_SIZE))
+                            .unwrap_or(limits),
+                        _ => limits,
+                    };
                     self.aggregate(s, &ready, taken, total, limits, &keys)
                 } else {
                     (1, None)

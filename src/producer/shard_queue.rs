@@ -75,6 +75,11 @@ impl ShardQueue {
         self.backoff_until.is_none_or(|t| t <= now)
     }
 
+    /// The most bytes one record may have now by the shard's pace; `None` when unpaced.
+    pub(crate) fn byte_budget(&mut self, now: Instant) -> Option<usize> {
+        self.pace.as_mut().map(|p| p.bytes_available(now))
+    }
+
     /// Whether one record of `size` bytes may go now by the shard's pace (taking its tokens).
     pub(crate) fn take_tokens(&mut self, size: usize, now: Instant) -> bool {
         self.pace.as_mut().is_none_or(|p| p.try_take(size, now))
