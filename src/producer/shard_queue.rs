@@ -37,6 +37,9 @@ pub(crate) struct ShardQueue {
     pub(crate) throttle_streak: u32,
     /// `PutRecords` requests in flight with entries of this queue (`ordered` allows one).
     pub(crate) in_flight: u32,
+    /// The pace refused this queue's next entry: not before this time, when its tokens are
+    /// there (so that `next_ready` never says now for an entry the pace refuses).
+    pub(crate) paced_until: Option<Instant>,
 }
 
 impl ShardQueue {
@@ -50,6 +53,7 @@ impl ShardQueue {
             backoff_until: None,
             throttle_streak: 0,
             in_flight: 0,
+            paced_until: None,
         }
     }
 
@@ -80,9 +84,17 @@ impl ShardQueue {
         self.pace.as_mut().map(|p| p.bytes_available(now))
     }
 
-    /// Whether one record of `size` bytes may go now by the shard's pace (taking its tokens).
+    /// Whether one record of `size` bytes may go now by the shard's pace (taking its tokens);
+    /// when not, nothing of this queue is ready before those tokens are there.
     pub(crate) fn take_tokens(&mut self, size: usize, now: Instant) -> bool {
-        self.pace.as_mut().is_none_or(|p| p.try_take(size, now))
+        let Some(pace) = self.pace.as_mut() else {
+            return true;
+        };
+        if pace.try_take(size, now) {
+            return true;
+        }
+        self.paced_until = Some(pace.ready_at(size));
+        false
     }
 
     /// The earliest time something of this shard could go, given whether first attempts must
@@ -123,6 +135,9 @@ impl ShardQueue {
         }
         if let Some(p) = &self.pace {
             at = at.max(p.ready_at(size));
+        }
+        if let Some(t) = self.paced_until {
+            at = at.max(t);
         }
         Some(at)
     }
