@@ -269,13 +269,13 @@ impl Producer {
                 return;
             }
         };
+        // Per shard of this request: whether an entry was throttled, whether one was stored.
+        let (mut throttled, mut stored_on) = (Vec::new(), Vec::new());
         for (entry, result) in planned.into_iter().zip(output.entries()) {
             if let (Some(shard_id), Some(sequence_number)) =
                 (result.shard_id(), result.sequence_number())
             {
-                if current && let Some(queue) = self.shards.get_mut(entry.shard) {
-                    queue.throttle_streak = 0;
-                }
+                stored_on.push(entry.shard);
                 let stored = Landed {
                     records: entry.records,
                     shard_id: Arc::from(shard_id),
@@ -288,9 +288,7 @@ impl Producer {
             match result.retry_class() {
                 RetryClass::Throttling => {
                     self.stats.throttles += 1;
-                    if current {
-                        self.throttled(entry.shard, now);
-                    }
+                    throttled.push(entry.shard);
                     for id in entry.records {
                         self.requeue(id, code.clone(), now);
                     }
@@ -311,6 +309,22 @@ impl Producer {
                     }
                 }
             }
+        }
+        if !current {
+            return;
+        }
+        // A shard that stored an entry made progress: its streak starts again. Then one step of
+        // backoff per throttled shard and request, however many of its entries were refused:
+        // the shortest after progress, longer while it stores nothing.
+        for shard in stored_on {
+            if let Some(queue) = self.shards.get_mut(shard) {
+                queue.throttle_streak = 0;
+            }
+        }
+        throttled.sort_unstable();
+        throttled.dedup();
+        for shard in throttled {
+            self.throttled(shard, now);
         }
     }
 
