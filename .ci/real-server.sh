@@ -121,6 +121,17 @@ inside() {
                 "$KINESIS_PROTO_TEST_THROTTLED_ENDPOINT" kinesis-proto-ci-produce 100000 4 \
                 --verify || status=$?
         fi
+        # The same through a SplitShard a quarter of the way and a MergeShards of its children
+        # at half way; parents and children are read back with each one's range filter.
+        if ((status == 0)) && [[ -f examples/http/reshard.rs ]]; then
+            log "example produce --reshard (split, then merge, while 100,000 records flow)"
+            AWS_ACCESS_KEY_ID=AKIDEXAMPLE \
+                AWS_SECRET_ACCESS_KEY='wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' \
+                AWS_REGION=us-east-1 \
+                cargo run --quiet -p kinesis-proto-http-examples --example produce -- \
+                "$KINESIS_PROTO_TEST_THROTTLED_ENDPOINT" kinesis-proto-ci-reshard 100000 4 \
+                --verify --reshard || status=$?
+        fi
     fi
 
     if ((status != 0)); then

@@ -8,7 +8,7 @@
 //! Run: `cargo bench -p kinesis-proto-benches --bench producer`, then `python3 benches/ratios.py`.
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use kinesis_proto::{
@@ -27,27 +27,38 @@ fn producer(now: Instant) -> Producer {
     Producer::new(config, &EndpointConfig::new("us-east-1"), now).expect("a producer")
 }
 
-/// A success for each of `n` entries.
-fn success(n: usize) -> http::Response<Vec<u8>> {
-    let ok = r#"{"SequenceNumber":"49590338271490256608559692538361571095921575989136588898","ShardId":"shardId-000000000001"}"#;
+/// A success for every entry of a request `body`, each stored on the shard its explicit hash
+/// key routes to (as the service does).
+fn success(body: &[u8], map: &ShardMap) -> http::Response<Vec<u8>> {
+    let body: serde_json::Value = serde_json::from_slice(body).expect("JSON");
+    let results: Vec<String> = (body["Records"].as_array().expect("entries").iter())
+        .map(|e| {
+            let key = e["ExplicitHashKey"].as_str().expect("a hash key");
+            let shard = map.shard_for(key.parse().expect("a hash key")).id();
+            format!(
+                r#"{{"SequenceNumber":"49590338271490256608559692538361571095921575989136588898","ShardId":"{shard}"}}"#
+            )
+        })
+        .collect();
     let body = format!(
         r#"{{"FailedRecordCount":0,"Records":[{}]}}"#,
-        vec![ok; n].join(",")
+        results.join(",")
     );
     http::Response::new(body.into_bytes())
 }
 
 /// Pushes every record into `p` at `now`, sends every request and answers it: request `i`
-/// with a success for `entries[i]` entries (learnt on a first run, when `entries` is empty; the
-/// producer is deterministic). Returns the delivered count and, on the first run, the bodies.
+/// with `answers[i]`, a success for each of its entries on the shard it was sent to (learnt on
+/// a first run, when `answers` is empty; the producer is deterministic). Returns the delivered
+/// count and, on the first run, the bodies.
 fn run(
     p: &mut Producer,
     now: Instant,
     records: Vec<Record>,
-    entries: &mut Vec<usize>,
     answers: &mut Vec<http::Response<Vec<u8>>>,
 ) -> (usize, Vec<Vec<u8>>) {
-    let learning = entries.is_empty();
+    let learning = answers.is_empty();
+    let map = ShardMap::even(4).expect("4 shards");
     for r in records {
         p.push(r, now).expect("room for every record");
     }
@@ -57,16 +68,11 @@ fn run(
     let mut i = 0;
     while let Some(t) = p.poll_transmit(now) {
         if learning {
-            let body: serde_json::Value = serde_json::from_slice(t.request.body()).expect("JSON");
-            entries.push(body["Records"].as_array().map_or(0, Vec::len));
+            answers.push(success(t.request.body(), &map));
         }
-        let n = entries.get(i).copied().unwrap_or(0);
-        i += 1;
-        while answers.len() <= n {
-            answers.push(success(answers.len()));
-        }
-        p.handle_response(t.id, &answers[n], now)
+        p.handle_response(t.id, &answers[i], now)
             .expect("a transmit");
+        i += 1;
         if learning {
             bodies.push(t.request.into_body());
         }
@@ -84,12 +90,11 @@ fn producer_4000x100b(c: &mut Criterion) {
         .enumerate()
         .map(|(i, k)| Record::new(vec![(i % 251) as u8; RECORD], k.clone()))
         .collect();
-    let (mut entries, mut answers) = (Vec::new(), Vec::new());
-    // One producer for every round, as a real one lives; each round is 10 s later, so that the
-    // shards' token buckets are full again.
-    let mut now = Instant::now();
-    let mut p = producer(now);
-    let (delivered, bodies) = run(&mut p, now, records.clone(), &mut entries, &mut answers);
+    let mut answers = Vec::new();
+    // A new producer for every round (made outside the timing), so that every round sends the
+    // same requests and the canned answers learnt on the first one fit.
+    let now = Instant::now();
+    let (delivered, bodies) = run(&mut producer(now), now, records.clone(), &mut answers);
     assert_eq!(delivered, RECORDS);
 
     // The floor's inputs, from what the producer sent: each aggregate's protobuf bytes, and the
@@ -113,11 +118,11 @@ fn producer_4000x100b(c: &mut Criterion) {
     group.throughput(Throughput::Elements(RECORDS as u64));
     group.bench_function("crate_push_to_delivered", |b| {
         b.iter_batched(
-            || records.clone(),
-            |records| {
-                now += Duration::from_secs(10);
-                let (delivered, _) = run(&mut p, now, records, &mut entries, &mut answers);
+            || (producer(now), records.clone()),
+            |(mut p, records)| {
+                let (delivered, _) = run(&mut p, now, records, &mut answers);
                 assert_eq!(delivered, RECORDS);
+                p
             },
             BatchSize::LargeInput,
         )

@@ -4,20 +4,23 @@
 //! ```text
 //! AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... \
 //!     cargo run -p kinesis-proto-http-examples --example produce -- \
-//!     [ENDPOINT] [STREAM] [RECORDS] [SHARDS] [--verify]
+//!     [ENDPOINT] [STREAM] [RECORDS] [SHARDS] [--verify] [--reshard]
 //! ```
 //! ENDPOINT defaults to `http://127.0.0.1:4567`, STREAM to `kinesis-proto-produce` (created with
 //! SHARDS shards, default 4, when missing), RECORDS to 100,000 records of 100 bytes with random
 //! 16-character partition keys. It prints a progress line each second and a summary at the end.
 //! With `--verify` it then reads every shard back from its start, de-aggregates what it reads
 //! as the KCL does (dropping what the KCL would drop) and fails unless every delivered record is
-//! there, on the shard its `Delivered` event named.
+//! there, on the shard its `Delivered` event named. With `--reshard` the stream is resharded
+//! while records flow: a shard is split once a quarter of the records are delivered, and its
+//! two children merged at half way (then `--verify` reads parents and children alike).
 //!
 //! The engine never does IO and never reads the clock; this loop gives it the time, signs and
 //! sends what it hands out (concurrently: the engine bounds the requests in flight), hands back
 //! each answer or transport failure, and sleeps until the next answer or the engine's timeout.
 
 mod readback;
+mod reshard;
 mod support;
 
 use std::collections::HashMap;
@@ -69,12 +72,14 @@ struct Args {
     records: usize,
     shards: u32,
     verify: bool,
+    reshard: bool,
 }
 
 impl Args {
     fn parse() -> Result<Args, Box<dyn Error>> {
-        let verify = std::env::args().any(|a| a == "--verify");
-        let mut positional = std::env::args().skip(1).filter(|a| a != "--verify");
+        let flag = |name: &str| std::env::args().any(|a| a == name);
+        let (verify, reshard) = (flag("--verify"), flag("--reshard"));
+        let mut positional = std::env::args().skip(1).filter(|a| !a.starts_with("--"));
         let mut next = |default: &str| positional.next().unwrap_or_else(|| default.to_owned());
         Ok(Args {
             endpoint: next("http://127.0.0.1:4567"),
@@ -82,6 +87,7 @@ impl Args {
             records: next("100000").parse()?,
             shards: next("4").parse()?,
             verify,
+            reshard,
         })
     }
 }
@@ -138,6 +144,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let (mut next, mut waiting): (usize, Option<Record>) = (0, None);
     let mut delivered_on: HashMap<usize, String> = HashMap::new();
     let mut failed = 0u64;
+    let mut resharding = reshard::Reshard::default();
     let (started, mut last_progress) = (Instant::now(), Instant::now());
 
     loop {
@@ -188,6 +195,11 @@ async fn main() -> Result<(), Box<dyn Error>> {
         }
         if producer.is_idle() && next == args.records {
             break;
+        }
+        if args.reshard {
+            let stream = (args.endpoint.as_str(), args.stream.as_str());
+            let progress = (delivered_on.len(), args.records);
+            resharding.step(&client, &signer, stream, progress).await?;
         }
         if last_progress.elapsed() >= Duration::from_secs(1) {
             last_progress = Instant::now();
@@ -240,18 +252,8 @@ async fn main() -> Result<(), Box<dyn Error>> {
         return Err(format!("{failed} records failed").into());
     }
     if args.verify {
-        let map = producer
-            .shard_map()
-            .ok_or("the producer learnt no shard map")?;
-        readback::verify(
-            &client,
-            &signer,
-            &args.endpoint,
-            &args.stream,
-            map,
-            &delivered_on,
-        )
-        .await?;
+        let shards = reshard::all_shards(&client, &signer, &args.endpoint, &args.stream).await?;
+        readback::verify(&client, &signer, &args, &shards, &delivered_on).await?;
     }
     Ok(())
 }

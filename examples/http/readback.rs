@@ -5,10 +5,10 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use base64::Engine as _;
-use kinesis_proto::{Deaggregated, ShardMap, deaggregate_for_shard};
+use kinesis_proto::{Deaggregated, Shard, deaggregate_for_shard};
 use serde_json::{Value, json};
 
-use super::{HttpClient, send};
+use super::{Args, HttpClient, send};
 use crate::support::Signer;
 
 /// What one shard held.
@@ -52,19 +52,19 @@ fn index_of(data: &[u8]) -> Option<usize> {
     std::str::from_utf8(digits).ok()?.parse().ok()
 }
 
-/// Reads every shard of `map` (closed ones included) and checks `delivered_on` (record index →
-/// the shard its `Delivered` event named) against what is stored.
+/// Reads every shard (closed ones included) and checks `delivered_on` (record index → the
+/// shard its `Delivered` event named) against what is stored.
 pub(crate) async fn verify(
     client: &HttpClient,
     signer: &Signer,
-    endpoint: &str,
-    stream: &str,
-    map: &ShardMap,
+    args: &Args,
+    shards: &[Shard],
     delivered_on: &HashMap<usize, String>,
 ) -> Result<(), String> {
+    let (endpoint, stream) = (args.endpoint.as_str(), args.stream.as_str());
     // Record index → the shards it was read from (twice when a resend stored it again).
     let mut found: HashMap<usize, Vec<String>> = HashMap::with_capacity(delivered_on.len());
-    for shard in map.shards() {
+    for shard in shards {
         let mut tally = ShardTally::default();
         let start = json!({
             "StreamName": stream,

@@ -6,10 +6,13 @@ use std::time::Instant;
 
 use http::Response;
 
-use super::engine::{CONTROL_ATTEMPTS, Control, InFlight, Planned, Producer};
+use super::engine::{
+    CONTROL_ATTEMPTS, Control, DESCRIBE_INTERVAL, InFlight, Planned, Producer, distinct_shards,
+};
 use super::event::{Event, FailureReason};
 use super::pacing::later;
 use super::record::RecordId;
+use super::reshard::Landed;
 use super::shard_queue::Waiting;
 use super::transmit::{HandleError, TransmitId};
 use crate::describe_stream_summary::parse_describe_stream_summary_response;
@@ -39,21 +42,21 @@ impl Producer {
             InFlight::Describe => match parse_describe_stream_summary_response(response) {
                 Ok(summary) => {
                     let size = summary.max_record_size();
-                    self.max_record_size = size.unwrap_or(self.config.max_record_size);
-                    self.distribution = summary.record_distribution();
+                    let size = size.unwrap_or(self.config.max_record_size);
                     self.describe = Control::Done;
-                    self.maybe_start(now);
+                    self.settings_learnt(size, summary.record_distribution(), now);
                 }
                 Err(e) => {
                     let retry = e.is_retryable();
                     self.describe_failed(retry, Some(e), now);
                 }
             },
-            // The queues are set up already (an AUTO stream needs no map): a late page is moot.
-            InFlight::ListShards if !self.shards.is_empty() => {}
+            // The listing was given up (an AUTO stream needs no map): a late page is moot.
+            InFlight::ListShards if !matches!(self.listing, Control::InFlight { .. }) => {}
             InFlight::ListShards => match parse_list_shards_response(response) {
                 Ok(page) => {
                     self.pages.add_page(&page);
+                    self.note_listed(&page);
                     match page.next_token() {
                         Some(token) => {
                             self.next_token = Some(token.to_owned());
@@ -67,10 +70,13 @@ impl Producer {
                 }
                 Err(e) => self.listing_failed(Some(e), now),
             },
-            InFlight::PutRecords(planned) => {
-                self.put_in_flight -= 1;
-                let answer = parse_put_records_response_for_len(planned.len(), response);
-                self.on_put_records(planned, answer, now);
+            InFlight::PutRecords {
+                generation,
+                entries,
+            } => {
+                self.answered(generation, &entries);
+                let answer = parse_put_records_response_for_len(entries.len(), response);
+                self.on_put_records(generation, entries, answer, now);
             }
         }
         Ok(())
@@ -94,11 +100,14 @@ impl Producer {
             .ok_or(HandleError::UnknownTransmit(id))?;
         match in_flight {
             InFlight::Describe => self.describe_failed(true, None, now),
-            InFlight::ListShards if !self.shards.is_empty() => {}
+            InFlight::ListShards if !matches!(self.listing, Control::InFlight { .. }) => {}
             InFlight::ListShards => self.listing_failed(None, now),
-            InFlight::PutRecords(planned) => {
-                self.put_in_flight -= 1;
-                for entry in planned {
+            InFlight::PutRecords {
+                generation,
+                entries,
+            } => {
+                self.answered(generation, &entries);
+                for entry in entries {
                     for id in entry.records {
                         self.mark_unanswered(id);
                         self.requeue(id, None, now);
@@ -117,6 +126,11 @@ impl Producer {
     ) {
         self.describe = self.again_or_done(self.describe, retryable, now);
         if self.describe != Control::Done {
+            return;
+        }
+        self.describe_again_at = later(now, DESCRIBE_INTERVAL);
+        if !self.shards.is_empty() {
+            // A later check failed: the settings in use stay.
             return;
         }
         // Go on with the configured settings, as the KPL does.
@@ -149,8 +163,13 @@ impl Producer {
         match pages.build() {
             Ok(map) => {
                 self.listing = Control::Done;
-                self.listed = Some(map);
-                self.maybe_start(now);
+                self.known = std::mem::take(&mut self.listing_all).into_iter().collect();
+                if self.shards.is_empty() {
+                    self.listed = Some(map);
+                    self.maybe_start(now);
+                } else {
+                    self.refreshed(map, now);
+                }
             }
             // The pages do not tile the key space (the stream resharded while it was listed):
             // list again.
@@ -160,6 +179,7 @@ impl Producer {
 
     fn listing_failed(&mut self, error: Option<ListShardsError>, now: Instant) {
         self.pages = ShardMapBuilder::new();
+        self.listing_all.clear();
         self.next_token = None;
         let retryable = error.as_ref().is_none_or(|e| {
             e.is_retryable() || matches!(e, ListShardsError::ExpiredNextTokenException(_))
@@ -168,9 +188,11 @@ impl Producer {
         if self.listing != Control::Done {
             return;
         }
-        if self.shards.is_empty() {
-            self.events.push_back(Event::ShardMapUnavailable { error });
+        if !self.shards.is_empty() {
+            self.refresh_failed(now);
+            return;
         }
+        self.events.push_back(Event::ShardMapUnavailable { error });
         self.maybe_start(now);
     }
 
@@ -189,12 +211,29 @@ impl Producer {
         }
     }
 
+    /// A `PutRecords` request of queue generation `generation` is answered (or given up).
+    fn answered(&mut self, generation: u64, entries: &[Planned]) {
+        self.put_in_flight -= 1;
+        if generation != self.generation {
+            self.old_in_flight = self.old_in_flight.saturating_sub(1);
+            return;
+        }
+        for shard in distinct_shards(entries) {
+            if let Some(queue) = self.shards.get_mut(shard) {
+                queue.in_flight = queue.in_flight.saturating_sub(1);
+            }
+        }
+    }
+
     fn on_put_records(
         &mut self,
+        generation: u64,
         planned: Vec<Planned>,
         answer: Result<PutRecordsOutput, PutRecordsError>,
         now: Instant,
     ) {
+        // A queue index names a queue of the generation it was taken from only.
+        let current = generation == self.generation;
         let output = match answer {
             Ok(output) => output,
             Err(e) => {
@@ -203,8 +242,10 @@ impl Producer {
                 let throttled = e.retry_class() == RetryClass::Throttling;
                 if throttled {
                     self.stats.throttles += 1;
-                    for entry in &planned {
-                        self.throttled(entry.shard, now);
+                    if current {
+                        for shard in distinct_shards(&planned) {
+                            self.throttled(shard, now);
+                        }
                     }
                 }
                 let code = e.code().map(str::to_owned);
@@ -228,26 +269,26 @@ impl Producer {
                 return;
             }
         };
+        // Per shard of this request: whether an entry was throttled, whether one was stored.
+        let (mut throttled, mut stored_on) = (Vec::new(), Vec::new());
         for (entry, result) in planned.into_iter().zip(output.entries()) {
             if let (Some(shard_id), Some(sequence_number)) =
                 (result.shard_id(), result.sequence_number())
             {
-                if let Some(queue) = self.shards.get_mut(entry.shard) {
-                    queue.throttle_streak = 0;
-                }
-                let aggregated = entry.records.len() > 1;
-                let (shard_id, sequence_number) = (Arc::from(shard_id), Arc::from(sequence_number));
-                for (j, id) in entry.records.into_iter().enumerate() {
-                    let sub = aggregated.then(|| u32::try_from(j).unwrap_or(u32::MAX));
-                    self.deliver(id, &shard_id, &sequence_number, sub);
-                }
+                stored_on.push(entry.shard);
+                let stored = Landed {
+                    records: entry.records,
+                    shard_id: Arc::from(shard_id),
+                    sequence_number: Arc::from(sequence_number),
+                };
+                self.landed(stored, entry.predicted.as_deref(), now);
                 continue;
             }
             let code = result.error_code().map(str::to_owned);
             match result.retry_class() {
                 RetryClass::Throttling => {
                     self.stats.throttles += 1;
-                    self.throttled(entry.shard, now);
+                    throttled.push(entry.shard);
                     for id in entry.records {
                         self.requeue(id, code.clone(), now);
                     }
@@ -269,6 +310,22 @@ impl Producer {
                 }
             }
         }
+        if !current {
+            return;
+        }
+        // A shard that stored an entry made progress: its streak starts again. Then one step of
+        // backoff per throttled shard and request, however many of its entries were refused:
+        // the shortest after progress, longer while it stores nothing.
+        for shard in stored_on {
+            if let Some(queue) = self.shards.get_mut(shard) {
+                queue.throttle_streak = 0;
+            }
+        }
+        throttled.sort_unstable();
+        throttled.dedup();
+        for shard in throttled {
+            self.throttled(shard, now);
+        }
     }
 
     /// A shard answered with throttling: no request for it until its backoff is over.
@@ -282,7 +339,7 @@ impl Producer {
         queue.backoff_until = Some(later(now, wait));
     }
 
-    fn mark_unanswered(&mut self, id: RecordId) {
+    pub(crate) fn mark_unanswered(&mut self, id: RecordId) {
         if let Some(held) = self.records.get_mut(&id) {
             held.maybe_stored = true;
             held.unanswered = true;
@@ -297,15 +354,33 @@ impl Producer {
         if code.is_some() {
             held.last_error_code = code;
         }
+        let attempts = held.attempts;
+        let ready_at = later(now, self.backoff(attempts));
+        self.requeue_at(id, ready_at, now);
+    }
+
+    /// Puts a record back for a retry at `ready_at`, or fails it if its TTL is over.
+    pub(crate) fn requeue_at(&mut self, id: RecordId, ready_at: Instant, now: Instant) {
+        let Some(held) = self.records.get(&id) else {
+            return;
+        };
         if held.deadline <= now {
             self.fail_expired(id);
             return;
         }
-        let (attempts, key, size) = (held.attempts, held.hash_key, held.size);
-        let ready_at = later(now, self.backoff(attempts));
+        let (key, size) = (held.hash_key, held.size);
         let shard = self.shard_of(key);
+        let waiting = Waiting { id, ready_at, size };
+        let ordered = self.config.ordered;
         if let Some(queue) = self.shards.get_mut(shard) {
-            queue.retry.push_back(Waiting { id, ready_at, size });
+            if ordered {
+                // Retries go in push order (ids count pushes), so that a record sent again
+                // never follows a newer one of its key.
+                let at = queue.retry.partition_point(|w| w.id < id);
+                queue.retry.insert(at, waiting);
+            } else {
+                queue.retry.push_back(waiting);
+            }
         }
     }
 
@@ -314,7 +389,7 @@ impl Producer {
         self.jitter.backoff(attempt, min, max)
     }
 
-    fn deliver(
+    pub(crate) fn deliver(
         &mut self,
         id: RecordId,
         shard_id: &Arc<str>,

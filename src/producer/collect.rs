@@ -2,6 +2,7 @@
 //! format, within the pace, the backoff and the request limits), and the request that carries
 //! them.
 
+use std::collections::HashSet;
 use std::time::Instant;
 
 use http::Request;
@@ -11,6 +12,8 @@ use super::event::FailureReason;
 use super::pacing::later;
 use super::shard_queue::Waiting;
 use crate::aggregation::{AggregatedRecord, AggregationLimits, Aggregator};
+use crate::hash_key::HashKey;
+use crate::limits::AGGREGATION_MIN_MAX_SIZE;
 use crate::put_records::{PUT_RECORDS_MAX_REQUEST_SIZE, PutRecordsEntry, PutRecordsInput};
 use crate::record::RecordDistribution;
 
@@ -36,11 +39,13 @@ impl Producer {
             || queue.fresh_bytes >= self.config.max_request_size
     }
 
-    /// Whether records are aggregated: asked for, and each shard's records known (a shard map,
-    /// not an `AUTO` stream, where aggregates could be dropped by KCL consumers).
+    /// Whether records are aggregated: asked for, and each shard's records known (a shard map
+    /// not known to be stale, not an `AUTO` stream, where aggregates could be dropped by KCL
+    /// consumers).
     fn aggregating(&self) -> bool {
         self.config.aggregation
             && self.map.is_some()
+            && !self.stale
             && self.distribution != RecordDistribution::Auto
     }
 
@@ -48,12 +53,18 @@ impl Producer {
     /// every shard gets its turn: for each shard, retries whose backoff is over first, then first
     /// attempts that are due, packed into aggregates when aggregating, while the shard's tokens
     /// and backoff allow and the request has room. Counts each record's attempt.
+    ///
+    /// When `ordered`: a shard with a request in flight gives nothing; its retries go in their
+    /// order (none after one still backing off) and first attempts only once every retry is
+    /// taken; and a key appears in one entry of the request at most, so that no entry of a key
+    /// can be stored while an earlier one of it fails.
     pub(crate) fn plan(&mut self, now: Instant) -> Vec<Entry> {
         let (max_entries, max_size) = (
             self.config.max_request_entries,
             self.config.max_request_size,
         );
         let aggregating = self.aggregating();
+        let ordered = self.config.ordered;
         let limits = AggregationLimits::default()
             .with_max_size(self.config.aggregation_max_size)
             .and_then(|l| l.with_max_record_size(self.max_record_size))
@@ -68,22 +79,46 @@ impl Producer {
                 break;
             }
             let s = (start + k) % count;
-            if !self.shards[s].backoff_over(now) {
+            if !self.shards[s].backoff_over(now) || (ordered && self.shards[s].in_flight > 0) {
                 continue;
             }
             // This shard's candidates, in order: ready retries, then due first attempts.
-            let due = self.fresh_due(s, now);
+            let mut due = self.fresh_due(s, now);
             let queue = &mut self.shards[s];
-            let (ready, waiting): (Vec<Waiting>, Vec<Waiting>) =
-                queue.retry.drain(..).partition(|w| w.ready_at <= now);
-            queue.retry.extend(waiting);
+            let ready: Vec<Waiting> = if ordered {
+                let n = queue.retry.iter().take_while(|w| w.ready_at <= now).count();
+                due &= n == queue.retry.len();
+                queue.retry.drain(..n).collect()
+            } else {
+                let (ready, waiting) = queue.retry.drain(..).partition(|w| w.ready_at <= now);
+                queue.retry.extend(waiting);
+                ready
+            };
+            // Ordered: the keys of this shard's entries so far in this request.
+            let mut keys: HashSet<HashKey> = HashSet::new();
             // Candidates are `ready`, then (when due) the first attempts, read in place.
             let from_retry = ready.len();
             let total = from_retry + if due { queue.fresh.len() } else { 0 };
             let mut taken = 0usize;
             while taken < total && entries.len() < max_entries {
+                if ordered
+                    && (self.candidate(s, &ready, taken))
+                        .and_then(|w| self.records.get(&w.id))
+                        .is_some_and(|h| keys.contains(&h.hash_key))
+                {
+                    break;
+                }
                 let (group, aggregate) = if aggregating {
-                    self.aggregate(s, &ready, taken, total, limits)
+                    // No bigger than the shard's byte tokens allow now, so that whenever the
+                    // next record alone may go (what `poll_timeout` waits for) something goes.
+                    let budget = self.shards[s].byte_budget(now);
+                    let limits = match budget {
+                        Some(b) if b < limits.max_size() => limits
+                            .with_max_size(b.max(AGGREGATION_MIN_MAX_SIZE))
+                            .unwrap_or(limits),
+                        _ => limits,
+                    };
+                    self.aggregate(s, &ready, taken, total, limits, &keys)
                 } else {
                     (1, None)
                 };
@@ -106,12 +141,24 @@ impl Producer {
                 if !self.shards[s].take_tokens(entry_size, now) {
                     break;
                 }
-                let records = (taken..taken + group)
+                let records: Vec<_> = (taken..taken + group)
                     .filter_map(|i| self.candidate(s, &ready, i).map(|w| w.id))
                     .collect();
+                if ordered {
+                    keys.extend(
+                        records
+                            .iter()
+                            .filter_map(|id| Some(self.records.get(id)?.hash_key)),
+                    );
+                }
                 size = size.saturating_add(entry_size);
+                let predicted = self.shards[s].id.clone();
                 entries.push(Entry {
-                    planned: Planned { records, shard: s },
+                    planned: Planned {
+                        records,
+                        shard: s,
+                        predicted,
+                    },
                     aggregate,
                 });
                 taken += group;
@@ -148,9 +195,10 @@ impl Producer {
     }
 
     /// Packs the longest run of candidates from `from` (up to `total`) that fits one aggregate:
-    /// how many records it took, and the aggregate when there are two or more. A record the
-    /// aggregator refuses as invalid (a stream setting learnt after its push) is failed, and 0
-    /// is returned for it.
+    /// how many records it took, and the aggregate when there are two or more. The run stops
+    /// before a key of `taken_keys` (an earlier entry's, when ordered) and before a record that
+    /// must go alone (stranded twice). A record the aggregator refuses as invalid (a stream
+    /// setting learnt after its push) is failed, and 0 is returned for it.
     fn aggregate(
         &mut self,
         s: usize,
@@ -158,6 +206,7 @@ impl Producer {
         from: usize,
         total: usize,
         limits: AggregationLimits,
+        taken_keys: &HashSet<HashKey>,
     ) -> (usize, Option<AggregatedRecord>) {
         let mut aggregator = Aggregator::new(limits);
         let mut taken = 0;
@@ -168,6 +217,9 @@ impl Producer {
             let Some(held) = self.records.get(&w.id) else {
                 break;
             };
+            if held.stranded >= 2 || (taken > 0 && taken_keys.contains(&held.hash_key)) {
+                break;
+            }
             let record = &held.record;
             let entry = PutRecordsEntry::new(&record.data[..], record.partition_key.as_str());
             let entry = match &record.explicit_hash_key {

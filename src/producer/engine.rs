@@ -2,12 +2,14 @@
 //! (push, start-up calls, collecting per shard, timers); `answer.rs` holds the answering side.
 
 use std::collections::{HashMap, VecDeque};
-use std::time::Instant;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use super::config::{ProducerConfig, StreamTarget};
 use super::event::{Event, FailureReason, Stats};
-use super::pacing::{Jitter, ShardPace, later};
+use super::pacing::{Jitter, later};
 use super::record::{IdMap, PushError, PushRefusal, Record, RecordId};
+use super::reshard::Landed;
 use super::shard_queue::{ShardQueue, Waiting};
 use super::transmit::{Operation, Transmit, TransmitId};
 use crate::describe_stream_summary::DescribeStreamSummaryInput;
@@ -17,7 +19,7 @@ use crate::invalid_input::{Field, InvalidInput, Rule};
 use crate::list_shards::{ListShardsInput, ShardMapBuilder};
 use crate::partition_key::PartitionKey;
 use crate::record::RecordDistribution;
-use crate::routing::ShardMap;
+use crate::routing::{HashKeyRange, ShardMap};
 use crate::stream::{StreamArn, StreamName};
 
 /// Why [`Producer::new`] refused its configuration.
@@ -58,6 +60,9 @@ pub(crate) struct Held {
     pub(crate) unanswered: bool,
     /// The code of the last failed attempt.
     pub(crate) last_error_code: Option<String>,
+    /// Times it was in an aggregate stranded on a shard that does not own all of its records;
+    /// after two it goes alone (the service is not routing by the keys).
+    pub(crate) stranded: u32,
 }
 
 /// One entry of a sent request: the user records it carries (one, or an aggregate's, in their
@@ -66,6 +71,8 @@ pub(crate) struct Held {
 pub(crate) struct Planned {
     pub(crate) records: Vec<RecordId>,
     pub(crate) shard: usize,
+    /// The shard the map predicted, when there is a map.
+    pub(crate) predicted: Option<Arc<str>>,
 }
 
 /// A handed-out request waiting for its answer.
@@ -73,8 +80,12 @@ pub(crate) struct Planned {
 pub(crate) enum InFlight {
     Describe,
     ListShards,
-    /// Each entry's records and shard, in request order.
-    PutRecords(Vec<Planned>),
+    /// Each entry's records and shard, in request order, and the generation of the shard
+    /// queues they were taken from.
+    PutRecords {
+        generation: u64,
+        entries: Vec<Planned>,
+    },
 }
 
 /// The sans-IO producer: takes user records and hands out the `PutRecords` requests that carry
@@ -137,6 +148,39 @@ pub struct Producer {
     pub(crate) closed: bool,
     /// The shard the next request starts collecting from, so every shard gets its turn.
     pub(crate) cursor: usize,
+    /// Counts the rebuilds of `shards`: a queue index is only meaningful in its generation.
+    pub(crate) generation: u64,
+    /// `PutRecords` requests in flight that were taken from an earlier generation's queues.
+    pub(crate) old_in_flight: usize,
+    /// An answer came from another shard than predicted: records go alone until the map is
+    /// listed again (a record sent alone is stored whole wherever the service puts it).
+    pub(crate) stale: bool,
+    /// Every shard of the last complete listing, closed ones included: the range of a shard an
+    /// entry landed on.
+    pub(crate) known: HashMap<Box<str>, HashKeyRange>,
+    /// The shards of the listing under way, closed ones included.
+    pub(crate) listing_all: Vec<(Box<str>, HashKeyRange)>,
+    /// Aggregates stored on a shard the last listing did not know, waiting for the next one.
+    pub(crate) unverified: Vec<Landed>,
+    /// Wrong-shard answers since the last `DescribeStreamSummary`.
+    pub(crate) wrong_since_describe: u32,
+    /// When the stream's settings are checked again (the KPL: every 300 s).
+    pub(crate) describe_again_at: Instant,
+}
+
+/// How often the stream's settings (record distribution, record size limit) are checked again,
+/// as the KPL does.
+pub(crate) const DESCRIBE_INTERVAL: Duration = Duration::from_secs(300);
+
+/// Wrong-shard answers after which the settings are checked at once, as the KPL does.
+pub(crate) const WRONG_SHARD_DESCRIBE: u32 = 3;
+
+/// The queues an entry list was taken from, each once.
+pub(crate) fn distinct_shards(entries: &[Planned]) -> Vec<usize> {
+    let mut shards: Vec<usize> = entries.iter().map(|e| e.shard).collect();
+    shards.sort_unstable();
+    shards.dedup();
+    shards
 }
 
 /// Attempts of a start-up call before the producer goes on without its answer.
@@ -212,6 +256,14 @@ impl Producer {
             flushing: false,
             closed: false,
             cursor: 0,
+            generation: 0,
+            old_in_flight: 0,
+            stale: false,
+            known: HashMap::new(),
+            listing_all: Vec::new(),
+            unverified: Vec::new(),
+            wrong_since_describe: 0,
+            describe_again_at: later(now, DESCRIBE_INTERVAL),
         };
         // A given map waits with the listed one for the settings (an AUTO stream uses none).
         producer.listed = given_map;
@@ -255,6 +307,7 @@ impl Producer {
                 maybe_stored: false,
                 unanswered: false,
                 last_error_code: None,
+                stranded: 0,
             },
         );
         self.buffered_bytes += size;
@@ -301,26 +354,7 @@ impl Producer {
     /// that waited for it.
     pub(crate) fn start(&mut self, map: Option<ShardMap>, now: Instant) {
         let map = map.filter(|_| self.distribution != RecordDistribution::Auto);
-        let rate = self.config.rate_limit_percent;
-        self.shards = match &map {
-            Some(map) => (map.shards().iter())
-                .map(|_| ShardQueue::new(Some(ShardPace::new(rate, now))))
-                .collect(),
-            None => vec![ShardQueue::new(None)],
-        };
-        self.map = map;
-        while let Some(id) = self.unrouted.pop_front() {
-            let Some(held) = self.records.get(&id) else {
-                continue;
-            };
-            let (key, size) = (held.hash_key, held.size);
-            let shard = self.shard_of(key);
-            self.shards[shard].push_fresh(Waiting {
-                id,
-                ready_at: now,
-                size,
-            });
-        }
+        self.rebuild(map, now);
     }
 
     /// The next request to sign and send, if one is due at `now`. Call it until it returns
@@ -331,6 +365,11 @@ impl Producer {
             return Some(t);
         }
         if self.shards.is_empty() || self.put_in_flight >= self.config.max_in_flight {
+            return None;
+        }
+        // Ordered: nothing goes while the map is stale or a request sent against an earlier
+        // map is unanswered, so a key's records follow its shard lineage.
+        if self.config.ordered && (self.stale || self.old_in_flight > 0) {
             return None;
         }
         let entries = self.plan(now);
@@ -345,11 +384,14 @@ impl Producer {
         self.stats.put_records_requests += 1;
         self.stats.entries_sent += planned.len() as u64;
         self.put_in_flight += 1;
-        Some(self.hand_out(
-            Operation::PutRecords,
-            request,
-            InFlight::PutRecords(planned),
-        ))
+        for shard in distinct_shards(&planned) {
+            self.shards[shard].in_flight += 1;
+        }
+        let in_flight = InFlight::PutRecords {
+            generation: self.generation,
+            entries: planned,
+        };
+        Some(self.hand_out(Operation::PutRecords, request, in_flight))
     }
 
     fn hand_out(
@@ -369,8 +411,14 @@ impl Producer {
         }
     }
 
-    /// A start-up call, when one is due.
+    /// A start-up call, or a later check of the stream, when one is due.
     fn poll_control(&mut self, now: Instant) -> Option<Transmit> {
+        if self.describe_recheck_due(now) {
+            self.describe = Control::Due {
+                at: now,
+                attempt: 1,
+            };
+        }
         if let Control::Due { at, attempt } = self.describe
             && at <= now
         {
@@ -490,9 +538,10 @@ impl Producer {
     }
 
     /// The next time [`handle_timeout`](Self::handle_timeout) (then
-    /// [`poll_transmit`](Self::poll_transmit)) has something to do: a start-up call to retry, a
-    /// linger or a backoff that ends, tokens that refill, a record that expires. `None` when only
-    /// an answer can move things on.
+    /// [`poll_transmit`](Self::poll_transmit)) has something to do: a control-plane call to
+    /// retry, the periodic check of the stream's settings (while records wait), a linger or a
+    /// backoff that ends, tokens that refill, a record that expires. `None` when only an answer
+    /// can move things on.
     pub fn poll_timeout(&self) -> Option<Instant> {
         let mut next: Option<Instant> = None;
         let mut consider = |t: Instant| next = Some(next.map_or(t, |n| n.min(t)));
@@ -501,13 +550,18 @@ impl Producer {
                 consider(at);
             }
         }
+        if self.describe == Control::Done && !self.shards.is_empty() && !self.records.is_empty() {
+            consider(self.describe_again_at);
+        }
         for id in &self.unrouted {
             if let Some(h) = self.records.get(id) {
                 consider(h.deadline);
                 break;
             }
         }
-        let can_send = self.put_in_flight < self.config.max_in_flight;
+        let ordered = self.config.ordered;
+        let can_send = self.put_in_flight < self.config.max_in_flight
+            && !(ordered && (self.stale || self.old_in_flight > 0));
         for shard in &self.shards {
             if let Some(h) = shard.fresh.front().and_then(|w| self.records.get(&w.id)) {
                 consider(h.deadline);
@@ -517,7 +571,7 @@ impl Producer {
                     consider(h.deadline);
                 }
             }
-            if can_send {
+            if can_send && !(ordered && shard.in_flight > 0) {
                 let linger = shard.fresh.front().map(|w| {
                     if self.flushing || self.closed {
                         w.ready_at
@@ -525,7 +579,7 @@ impl Producer {
                         later(w.ready_at, self.config.linger)
                     }
                 });
-                if let Some(t) = shard.next_ready(linger) {
+                if let Some(t) = shard.next_ready(linger, ordered) {
                     consider(t);
                 }
             }

@@ -25,8 +25,10 @@ pub enum Event {
         /// Its index in the aggregate that carried it (the KCL's sub-sequence number); `None`
         /// when it was sent alone.
         sub_sequence_number: Option<u32>,
-        /// An earlier attempt may have been stored too (its answer was lost or unreadable), so a
-        /// consumer may read the record twice. Counted in [`Stats::possible_duplicates`].
+        /// An earlier attempt may have been stored too (its answer was lost or unreadable, or it
+        /// was in an aggregate stranded on a shard that does not own all of its records, which a
+        /// KCL consumer drops but a plain reader does not), so a consumer may read the record
+        /// twice. Counted in [`Stats::possible_duplicates`].
         possible_duplicate: bool,
     },
     /// The record will not be delivered; its data is given back.
@@ -99,12 +101,22 @@ pub struct Stats {
     pub retries: u64,
     /// Entries or requests answered with throttling.
     pub throttles: u64,
-    /// User records resent while an earlier attempt may have been stored.
+    /// User records resent while an earlier attempt may have been stored (a lost or unreadable
+    /// answer, a stranded aggregate).
     pub possible_duplicates: u64,
     /// Aggregates of two or more records sent.
     pub aggregates_sent: u64,
     /// User records sent inside those aggregates.
     pub records_in_aggregates: u64,
+    /// Entries stored on another shard than the shard map predicted (the map was stale, or
+    /// the stream distributes records itself); each one has the map refreshed.
+    pub wrong_shard: u64,
+    /// Aggregates stored on a shard whose hash key range does not hold all of their records: a
+    /// KCL consumer drops such an aggregate whole, so every record in it is sent again (and
+    /// counted in `possible_duplicates`).
+    pub stranded_aggregates: u64,
+    /// Times the shard map was listed again after start-up.
+    pub shard_map_refreshes: u64,
     /// Records held now (not yet delivered or failed), in flight included.
     pub buffered_records: u64,
     /// Their data plus partition key bytes.

@@ -3,8 +3,9 @@
 //!
 //! The flow, one file per step: `config` (settings), `record` (what is pushed), `engine` (state,
 //! push, start-up calls, timers), `shard_queue` (per-shard buffers), `pacing` (token buckets,
-//! backoff), `collect` (the next request), `answer` (what each answer does), `event` (events
-//! and counters), `transmit` (what the caller sends).
+//! backoff), `collect` (the next request), `answer` (what each answer does), `reshard` (stale
+//! shard maps, stranded aggregates, distribution switches), `event` (events and counters),
+//! `transmit` (what the caller sends).
 
 mod answer;
 mod collect;
@@ -13,6 +14,7 @@ mod engine;
 mod event;
 mod pacing;
 mod record;
+mod reshard;
 mod shard_queue;
 mod transmit;
 

@@ -96,6 +96,12 @@ impl ShardPace {
         }
     }
 
+    /// The bytes one record may have now, refilled to `now` (at least 0).
+    pub(crate) fn bytes_available(&mut self, now: Instant) -> usize {
+        self.bytes.refill(now);
+        self.bytes.tokens.max(0.0) as usize
+    }
+
     /// When one record of `size` bytes can be taken.
     pub(crate) fn ready_at(&self, size: usize) -> Instant {
         self.records

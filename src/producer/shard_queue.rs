@@ -2,6 +2,7 @@
 //! for a retry, each with the time it may go; the shard's pace and backoff.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::time::Instant;
 
 use super::pacing::ShardPace;
@@ -21,28 +22,38 @@ pub(crate) struct Waiting {
 /// stream, or one whose listing failed) has no pace.
 #[derive(Debug, Clone)]
 pub(crate) struct ShardQueue {
+    /// The shard's id in the map the queue was made from; `None` for the unnamed queue.
+    pub(crate) id: Option<Arc<str>>,
     /// First attempts, in push order (so `ready_at` never decreases).
     pub(crate) fresh: VecDeque<Waiting>,
     /// Data plus partition key bytes of `fresh`.
     pub(crate) fresh_bytes: usize,
-    /// Retries, in the order they failed.
+    /// Retries, in the order they failed (in push order when `ordered`).
     pub(crate) retry: VecDeque<Waiting>,
     pub(crate) pace: Option<ShardPace>,
     /// No request for this shard before this time (after throttling).
     pub(crate) backoff_until: Option<Instant>,
     /// Throttling answers in a row, for the next backoff.
     pub(crate) throttle_streak: u32,
+    /// `PutRecords` requests in flight with entries of this queue (`ordered` allows one).
+    pub(crate) in_flight: u32,
+    /// The pace refused this queue's next entry: not before this time, when its tokens are
+    /// there (so that `next_ready` never says now for an entry the pace refuses).
+    pub(crate) paced_until: Option<Instant>,
 }
 
 impl ShardQueue {
-    pub(crate) fn new(pace: Option<ShardPace>) -> ShardQueue {
+    pub(crate) fn new(id: Option<Arc<str>>, pace: Option<ShardPace>) -> ShardQueue {
         ShardQueue {
+            id,
             fresh: VecDeque::new(),
             fresh_bytes: 0,
             retry: VecDeque::new(),
             pace,
             backoff_until: None,
             throttle_streak: 0,
+            in_flight: 0,
+            paced_until: None,
         }
     }
 
@@ -68,19 +79,41 @@ impl ShardQueue {
         self.backoff_until.is_none_or(|t| t <= now)
     }
 
-    /// Whether one record of `size` bytes may go now by the shard's pace (taking its tokens).
+    /// The most bytes one record may have now by the shard's pace; `None` when unpaced.
+    pub(crate) fn byte_budget(&mut self, now: Instant) -> Option<usize> {
+        self.pace.as_mut().map(|p| p.bytes_available(now))
+    }
+
+    /// Whether one record of `size` bytes may go now by the shard's pace (taking its tokens);
+    /// when not, nothing of this queue is ready before those tokens are there.
     pub(crate) fn take_tokens(&mut self, size: usize, now: Instant) -> bool {
-        self.pace.as_mut().is_none_or(|p| p.try_take(size, now))
+        let Some(pace) = self.pace.as_mut() else {
+            return true;
+        };
+        if pace.try_take(size, now) {
+            return true;
+        }
+        self.paced_until = Some(pace.ready_at(size));
+        false
     }
 
     /// The earliest time something of this shard could go, given whether first attempts must
-    /// wait for `linger_until` (their oldest's push plus the linger, or now on a flush).
-    pub(crate) fn next_ready(&self, linger_until: Option<Instant>) -> Option<Instant> {
-        let retry = self
-            .retry
-            .iter()
-            .map(|w| (w.ready_at, w.size))
-            .min_by_key(|w| w.0);
+    /// wait for `linger_until` (their oldest's push plus the linger, or now on a flush). When
+    /// `ordered`, retries go in their order and before any first attempt.
+    pub(crate) fn next_ready(
+        &self,
+        linger_until: Option<Instant>,
+        ordered: bool,
+    ) -> Option<Instant> {
+        let retry = if ordered {
+            self.retry.front().map(|w| (w.ready_at, w.size))
+        } else {
+            self.retry
+                .iter()
+                .map(|w| (w.ready_at, w.size))
+                .min_by_key(|w| w.0)
+        };
+        let linger_until = linger_until.filter(|_| !(ordered && retry.is_some()));
         let fresh = self
             .fresh
             .front()
@@ -102,6 +135,9 @@ impl ShardQueue {
         }
         if let Some(p) = &self.pace {
             at = at.max(p.ready_at(size));
+        }
+        if let Some(t) = self.paced_until {
+            at = at.max(t);
         }
         Some(at)
     }
