@@ -726,6 +726,8 @@ pub struct Report {
     pub wrong_shard: u64,
     /// Stored aggregates a KCL consumer drops (a sub-record outside the shard's range).
     pub stranded_aggregates: u64,
+    /// Duplicates a reader without the range filter sees (stranded copies included).
+    pub unfiltered_duplicates: usize,
     /// Entries left out of the pace check (stale map, AUTO).
     pub unpaced_sends: u64,
     /// Ran with `ordered(true)`.
@@ -1173,7 +1175,8 @@ fn run_seed_inner(seed: u64, reshard: bool) -> Result<(Report, Vec<String>), Vec
     // violation if the stream had not changed yet when it was stored (the producer's map was
     // right), else a stale map's doing, whose records the producer must resend.
     let mut read_by_serial: HashMap<u64, Vec<ReadBack>> = HashMap::new();
-    let mut stranded: HashSet<u64> = HashSet::new();
+    // Per serial, its copies in stranded aggregates.
+    let mut stranded: HashMap<u64, usize> = HashMap::new();
     let mut stranded_aggregates = 0;
     for (i, s) in sim.stored.iter().enumerate() {
         let range = sim.shard_range(s.shard);
@@ -1201,7 +1204,7 @@ fn run_seed_inner(seed: u64, reshard: bool) -> Result<(Report, Vec<String>), Vec
                     for sub in subs {
                         match serial_of(sub.data()) {
                             Some(serial) if by_serial.contains_key(&serial) => {
-                                stranded.insert(serial);
+                                *stranded.entry(serial).or_default() += 1;
                             }
                             _ => violations.push(format!(
                                 "stored a record never pushed: {} bytes",
@@ -1288,7 +1291,7 @@ fn run_seed_inner(seed: u64, reshard: bool) -> Result<(Report, Vec<String>), Vec
     for (serial, copies) in &read_by_serial {
         if copies.len() > 1 {
             stored_duplicates += copies.len() - 1;
-            if !sim.ambiguous.contains(serial) && !stranded.contains(serial) {
+            if !sim.ambiguous.contains(serial) && !stranded.contains_key(serial) {
                 violations.push(format!(
                     "record {serial} stored {} times without a lost or unreadable answer or a stranded aggregate",
                     copies.len()
@@ -1302,12 +1305,32 @@ fn run_seed_inner(seed: u64, reshard: bool) -> Result<(Report, Vec<String>), Vec
             stats.possible_duplicates
         ));
     }
-    // Per-key order (`ordered(true)`): for each effective hash key, the records read back walking
-    // the key's shard lineage (parent before child: a child takes writes only once its parent
-    // closed), within a shard by (sequence number, sub-sequence number); each serial's first
-    // occurrence kept; the serials must increase, as they were pushed.
+    // A reader without the range filter (aggregation spec section 4.4) also returns the
+    // stranded copies: its duplicates too stay within the producer's count, which is why a
+    // resent stranded record counts as a possible duplicate.
+    let unfiltered_duplicates: usize = read_by_serial
+        .iter()
+        .map(|(serial, copies)| (*serial, copies.len()))
+        .chain(
+            stranded
+                .iter()
+                .filter(|(serial, _)| !read_by_serial.contains_key(serial))
+                .map(|(serial, _)| (*serial, 0)),
+        )
+        .map(|(serial, read)| {
+            (read + stranded.get(&serial).copied().unwrap_or(0)).saturating_sub(1)
+        })
+        .sum();
+    if unfiltered_duplicates as u64 > stats.possible_duplicates {
+        violations.push(format!(
+            "{unfiltered_duplicates} duplicates for a reader without the range filter, {} counted",
+            stats.possible_duplicates
+        ));
+    }
+    // Per-key order with `ordered(true)`: for each effective hash key, the records read back
+    // over the key's lineage, as `order_violation` says.
     if ordered {
-        let mut by_key: HashMap<u128, Vec<(usize, u128, u64, u64)>> = HashMap::new();
+        let mut by_key: HashMap<u128, Vec<Read>> = HashMap::new();
         for (serial, copies) in &read_by_serial {
             let Some((_, record)) = by_serial.get(serial).and_then(|id| pushed.get(id)) else {
                 continue;
@@ -1315,42 +1338,16 @@ fn run_seed_inner(seed: u64, reshard: bool) -> Result<(Report, Vec<String>), Vec
             let key = effective_key(record);
             for (i, sub, _) in copies {
                 let s = &sim.stored[*i];
-                by_key.entry(key).or_default().push((
-                    s.shard,
-                    s.sequence_number,
-                    sub.unwrap_or(0),
-                    *serial,
-                ));
+                by_key.entry(key).or_default().push(Read {
+                    shard: s.shard,
+                    sequence_number: s.sequence_number,
+                    sub_sequence_number: sub.unwrap_or(0),
+                    serial: *serial,
+                });
             }
         }
-        for (key, mut reads) in by_key {
-            let lineage: Vec<usize> = sim.lineage(key).collect();
-            if let Some(r) = reads.iter().find(|r| !lineage.contains(&r.0)) {
-                violations.push(format!(
-                    "record {} read on {}, outside its key's lineage",
-                    r.3,
-                    sim.shard_id(r.0)
-                ));
-            }
-            reads.sort_unstable();
-            let mut seen = HashSet::new();
-            let mut last: Option<(u64, usize, u128)> = None;
-            for (shard, seq, _, serial) in reads {
-                if !seen.insert(serial) {
-                    continue;
-                }
-                if let Some((before, at_shard, at_seq)) = last
-                    && serial < before
-                {
-                    violations.push(format!(
-                        "key {key}: record {serial} at {}/{seq} after record {before} at {}/{at_seq}",
-                        sim.shard_id(shard),
-                        sim.shard_id(at_shard)
-                    ));
-                    break;
-                }
-                last = Some((serial, shard, seq));
-            }
+        for (key, reads) in by_key {
+            violations.extend(order_violation(&sim, key, reads));
         }
     }
     // Pace: per shard, sent in any window of T seconds within quota × (1 + rate × T), counting
@@ -1413,6 +1410,7 @@ fn run_seed_inner(seed: u64, reshard: bool) -> Result<(Report, Vec<String>), Vec
             || sim.coverage.contains_key(&Fault::Merge),
         wrong_shard: sim.wrong_shard,
         stranded_aggregates,
+        unfiltered_duplicates,
         unpaced_sends: sim.unpaced_sends,
         ordered,
         ordered_skipped,
@@ -1421,6 +1419,56 @@ fn run_seed_inner(seed: u64, reshard: bool) -> Result<(Report, Vec<String>), Vec
         shards: w.shards,
     };
     Ok((report, violations))
+}
+
+/// A user record of one key as the KCL-style reader returned it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Read {
+    /// The shard's index: creation order, so parents before children.
+    shard: usize,
+    sequence_number: u128,
+    sub_sequence_number: u64,
+    serial: u64,
+}
+
+/// Per-key order: the `reads` of hash key `key`, walking the key's shard lineage (parent before
+/// child: a child takes writes only once its parent closed), within a shard by (sequence
+/// number, sub-sequence number); each serial's first occurrence kept. The serials must increase,
+/// as they were pushed in that order. Returns the first break, if any.
+fn order_violation(sim: &SimKinesis, key: u128, mut reads: Vec<Read>) -> Option<String> {
+    let lineage: Vec<usize> = sim.lineage(key).collect();
+    if let Some(r) = reads.iter().find(|r| !lineage.contains(&r.shard)) {
+        return Some(format!(
+            "record {} read on {}, outside its key's lineage",
+            r.serial,
+            sim.shard_id(r.shard)
+        ));
+    }
+    reads.sort_unstable();
+    let mut seen = HashSet::new();
+    let mut last: Option<Read> = None;
+    for read in reads {
+        if !seen.insert(read.serial) {
+            continue;
+        }
+        if let Some(before) = last
+            && read.serial < before.serial
+        {
+            return Some(format!(
+                "key {key}: record {} at {}/{}/{} comes after record {} at {}/{}/{}",
+                read.serial,
+                sim.shard_id(read.shard),
+                read.sequence_number,
+                read.sub_sequence_number,
+                before.serial,
+                sim.shard_id(before.shard),
+                before.sequence_number,
+                before.sub_sequence_number
+            ));
+        }
+        last = Some(read);
+    }
+    None
 }
 
 /// A violation's kind: its message with every number masked as `#`.
@@ -1596,5 +1644,49 @@ mod tests {
         let (off, violations) = run_seed_with(0, false);
         assert!(violations.is_empty(), "{violations:?}");
         assert!(!off.resharded);
+    }
+
+    fn read(shard: usize, sequence_number: u128, sub_sequence_number: u64, serial: u64) -> Read {
+        Read {
+            shard,
+            sequence_number,
+            sub_sequence_number,
+            serial,
+        }
+    }
+
+    #[test]
+    fn per_key_order_walks_the_lineage_parent_first_and_keeps_first_occurrences() {
+        let mut sim = SimKinesis::new(1, calm(), Rng::new(1), "s");
+        assert!(sim.split(&mut Rng::new(3)));
+        // On the parent: 0, then 1 and 2 in one aggregate; on the child: 1 again (a resend after
+        // a lost answer), then 3. In order by first occurrence.
+        let reads = vec![
+            read(1, 20, 0, 1),
+            read(0, 10, 1, 1),
+            read(1, 21, 0, 3),
+            read(0, 9, 0, 0),
+            read(0, 10, 2, 2),
+        ];
+        assert_eq!(order_violation(&sim, 0, reads), None);
+    }
+
+    #[test]
+    fn per_key_order_breaks_when_a_child_holds_an_older_record_than_its_parent() {
+        let mut sim = SimKinesis::new(1, calm(), Rng::new(1), "s");
+        assert!(sim.split(&mut Rng::new(3)));
+        // Record 1 reached the child only after record 2 was on the parent.
+        let reads = vec![read(0, 10, 0, 0), read(0, 11, 0, 2), read(1, 20, 0, 1)];
+        let broken = order_violation(&sim, 0, reads).expect("out of order");
+        assert!(
+            broken.contains("record 1 at shardId-000000000001/20/0"),
+            "{broken}"
+        );
+        // Within one aggregate, by sub-sequence number.
+        let reads = vec![read(0, 10, 0, 1), read(0, 10, 1, 0)];
+        assert!(order_violation(&sim, 0, reads).is_some());
+        // A shard outside the key's lineage.
+        let reads = vec![read(2, 10, 0, 0)];
+        assert!(order_violation(&sim, 0, reads).is_some());
     }
 }

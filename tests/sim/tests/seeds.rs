@@ -2,7 +2,8 @@
 //! 40) and fails on the first seed that breaks an invariant. Prints the coverage counters.
 //! `SIM_RESHARD=1` (or `0`) turns the stream changes (splits, merges, strategy flips) on (or
 //! off) whatever the default; `SIM_KEEP_GOING=1` runs every seed, prints a tally of the broken
-//! invariants and the counters, then fails if any seed did.
+//! invariants and the counters, then fails if any seed did; `SIM_VERBOSE=1` prints a line per
+//! seed.
 //!
 //! A long run: `SIM_SEEDS=100000 cargo test --release -p kinesis-proto-sim -- --nocapture`.
 
@@ -26,6 +27,7 @@ fn every_record_is_accounted_for_under_every_fault() {
     let seeds = env("SIM_SEEDS", 40);
     let reshard = resharding_by_default();
     let keep_going = env("SIM_KEEP_GOING", 0) != 0;
+    let verbose = env("SIM_VERBOSE", 0) != 0;
     let kinds: Vec<Fault> = if reshard {
         FAULTS.iter().chain(&STREAM_CHANGES).copied().collect()
     } else {
@@ -38,6 +40,7 @@ fn every_record_is_accounted_for_under_every_fault() {
     let (mut throttles, mut retries, mut requests) = (0, 0, 0);
     let (mut aggregates, mut in_aggregates) = (0, 0);
     let (mut resharded, mut wrong_shard, mut stranded, mut unpaced) = (0, 0, 0, 0);
+    let mut unfiltered = 0;
     let (mut ordered, mut ordered_skipped) = (0, 0);
     // Failing seeds, and for each kind of broken invariant (numbers masked) how many seeds broke it.
     let mut failing: Vec<u64> = Vec::new();
@@ -63,6 +66,25 @@ fn every_record_is_accounted_for_under_every_fault() {
         all
     });
     for (seed, (report, violations)) in reports {
+        if verbose {
+            let changes = |f| report.coverage.get(&f).copied().unwrap_or(0);
+            println!(
+                "seed {seed}: {} shards, {} splits, {} merges, {} flips, {} wrong-shard, \
+                 {} stranded, ordered {}, {} violations{}",
+                report.shards,
+                changes(Fault::Split),
+                changes(Fault::Merge),
+                changes(Fault::StrategyFlip),
+                report.wrong_shard,
+                report.stranded_aggregates,
+                report.ordered,
+                violations.len().saturating_sub(1),
+                violations
+                    .get(1)
+                    .map(|v| format!(": {v}"))
+                    .unwrap_or_default()
+            );
+        }
         if !violations.is_empty() {
             if !keep_going {
                 panic!("{}", violations.join("\n"));
@@ -87,6 +109,7 @@ fn every_record_is_accounted_for_under_every_fault() {
         wrong_shard += report.wrong_shard;
         stranded += report.stranded_aggregates;
         unpaced += report.unpaced_sends;
+        unfiltered += report.unfiltered_duplicates;
         ordered += u64::from(report.ordered);
         ordered_skipped += u64::from(report.ordered_skipped);
         records += report.records;
@@ -127,6 +150,7 @@ fn every_record_is_accounted_for_under_every_fault() {
     println!(
         "stream changes (resharding {}): {resharded} seeds resharded, {} splits, {} merges, \
          {} strategy flips, {wrong_shard} wrong-shard answers, {stranded} stranded aggregates, \
+         {unfiltered} duplicates for a reader without the range filter, \
          {unpaced} sends left out of the pace check; {ordered} ordered seeds, \
          {ordered_skipped} ordered seeds skipped (ordered(true) refused)",
         if reshard { "on" } else { "off" },
