@@ -131,6 +131,10 @@ pub struct Stored {
     pub data: Vec<u8>,
     /// Placed on a random open shard by an AUTO stream, not by its hash key.
     pub auto: bool,
+    /// Sent by a producer that took the stream for AUTO: without the record's explicit hash key
+    /// (the crate sends none there), so a stream back on partition keys routes it by its
+    /// partition key.
+    pub sent_as_auto: bool,
     /// How many stream changes (reshards, strategy flips) came before it was stored.
     pub changes_before: u32,
 }
@@ -676,6 +680,7 @@ impl SimKinesis {
                         explicit_hash_key: ehk,
                         data,
                         auto,
+                        sent_as_auto: false,
                         changes_before: self.changes,
                     });
                     results.push(format!(
@@ -840,7 +845,7 @@ impl Workload {
 /// workload's arrival span `span`, so that records come after each (and meet a stale map):
 /// some right after the start, some late, most anywhere. Storms (one seed in ten) split their
 /// one shard and merge the children, and the seeds after them flip the strategy, so that every
-/// ten seeds see every change. Storms never flip: their `DescribeStreamSummary` is refused.
+/// ten seeds see every change (and every fault). Storms never flip: their `DescribeStreamSummary` is refused.
 fn plan_changes(seed: u64, span: Duration, rng: &mut Rng) -> Vec<(Duration, Change)> {
     let storm = seed.is_multiple_of(10);
     let moment = |rng: &mut Rng| {
@@ -853,9 +858,12 @@ fn plan_changes(seed: u64, span: Duration, rng: &mut Rng) -> Vec<(Duration, Chan
     };
     let mut changes = Vec::new();
     if storm {
-        let (a, b) = (moment(rng), moment(rng));
-        changes.push((a.min(b), Change::Split));
-        changes.push((a.max(b), Change::Merge));
+        // In the second half, the merge soon after the split: the one shard stays overloaded
+        // (two children would take twice its quota) long enough for `EntryOverQuota`.
+        let split = span.mul_f64(0.5 + 0.4 * rng.range(0, 1000) as f64 / 1000.0);
+        let merge = split + span.mul_f64(0.05 * rng.range(0, 1000) as f64 / 1000.0);
+        changes.push((split, Change::Split));
+        changes.push((merge, Change::Merge));
     } else if rng.chance(0.6) {
         for _ in 0..rng.range(1, 5) {
             let change = if rng.chance(0.5) {
@@ -1107,7 +1115,14 @@ fn run_seed_inner(seed: u64, reshard: bool) -> Result<(Report, Vec<String>), Vec
             {
                 violations.push("a request without host".to_owned());
             }
-            let answer = match sim.handle(&transmit.request, now, producer.shard_map()) {
+            let stored_before = sim.stored.len();
+            let handled = sim.handle(&transmit.request, now, producer.shard_map());
+            if producer.record_distribution() == RecordDistribution::Auto {
+                for s in &mut sim.stored[stored_before..] {
+                    s.sent_as_auto = true;
+                }
+            }
+            let answer = match handled {
                 Answer::Respond(response, delay) => {
                     ((now + delay, ordinal), (transmit.id, Some(response)))
                 }
@@ -1179,6 +1194,20 @@ fn run_seed_inner(seed: u64, reshard: bool) -> Result<(Report, Vec<String>), Vec
     let mut stranded: HashMap<u64, usize> = HashMap::new();
     let mut stranded_aggregates = 0;
     for (i, s) in sim.stored.iter().enumerate() {
+        // A producer that takes the stream for AUTO sends every record alone (aggregation spec
+        // section 6).
+        if s.sent_as_auto
+            && matches!(
+                kinesis_proto::deaggregate(&s.data),
+                Ok(Deaggregated::Aggregate(_))
+            )
+        {
+            violations.push(format!(
+                "an aggregate sent on AUTO, stored at {}/{}",
+                sim.shard_id(s.shard),
+                s.sequence_number
+            ));
+        }
         let range = sim.shard_range(s.shard);
         let mut read = |serial: Option<u64>, sub: Option<u64>, data: &[u8]| match serial {
             Some(serial) if by_serial.contains_key(&serial) => read_by_serial
@@ -1255,12 +1284,13 @@ fn run_seed_inner(seed: u64, reshard: bool) -> Result<(Report, Vec<String>), Vec
                     ));
                     continue;
                 };
-                // Stored on the shard that owned its hash key when it was stored (unless AUTO
-                // placed it).
+                // Stored on the shard that owned its hash key when it was stored, unless AUTO
+                // placed it or the producer took the stream for AUTO (a stale strategy: the
+                // entry then carried no explicit hash key).
                 let s = &sim.stored[*i];
                 let key = effective_key(record);
                 let owner = sim.owner_at(key, s.sequence_number);
-                if !s.auto && owner != Some(s.shard) {
+                if !s.auto && !s.sent_as_auto && owner != Some(s.shard) {
                     violations.push(format!(
                         "record {serial} stored on {shard_id}, its key then belonged to {:?}",
                         owner.map(|o| sim.shard_id(o))
