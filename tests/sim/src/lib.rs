@@ -96,7 +96,7 @@ pub const STREAM_CHANGES: [Fault; 3] = [Fault::Split, Fault::Merge, Fault::Strat
 const RESHARD_BY_DEFAULT: bool = false;
 
 /// Whether seeds reshard and flip the record distribution: `SIM_RESHARD=1` turns it on,
-/// `SIM_RESHARD=0` off, else [`RESHARD_BY_DEFAULT`].
+/// `SIM_RESHARD=0` off, else this crate's default (`RESHARD_BY_DEFAULT`).
 pub fn resharding_by_default() -> bool {
     match std::env::var("SIM_RESHARD").as_deref() {
         Ok("1") => true,
