@@ -176,6 +176,10 @@ pub struct SimKinesis {
     page_size: usize,
     /// Stream changes so far (reshards and strategy flips).
     changes: u32,
+    /// Whole-request faults to inject whatever the rates, at the given PutRecords count.
+    forced: Vec<(u64, Fault)>,
+    /// PutRecords requests handled so far.
+    put_requests: u64,
     pub coverage: BTreeMap<Fault, u64>,
     pub stored: Vec<Stored>,
     /// Per shard, the entries routed to it (accepted or refused) by their hash key while the
@@ -243,6 +247,8 @@ impl SimKinesis {
             distribution: None,
             page_size: 2,
             changes: 0,
+            forced: Vec::new(),
+            put_requests: 0,
             coverage: BTreeMap::new(),
             stored: Vec::new(),
             unpaced_sends: 0,
@@ -388,6 +394,16 @@ impl SimKinesis {
     }
 
     /// What `DescribeStreamSummary` reports besides the defaults.
+    /// Injects each whole-request fault of `faults` once whatever the rates, on every
+    /// `spacing`-th PutRecords request: a storm uses it so that every ten seeds see each kind
+    /// however few requests the producer needs.
+    pub fn force_whole_request_faults(&mut self, faults: &[Fault], spacing: u64) {
+        self.forced = (1u64..)
+            .zip(faults)
+            .map(|(k, f)| (k * spacing, *f))
+            .collect();
+    }
+
     pub fn set_settings(
         &mut self,
         max_record_size_kib: Option<u32>,
@@ -571,8 +587,14 @@ impl SimKinesis {
         if total > 5 << 20 {
             self.violations.push(format!("PutRecords of {total} bytes"));
         }
-        // Whole-request faults.
-        if self.rng.chance(self.rates.request_throttled) {
+        // Whole-request faults: a forced one, or drawn by the rates.
+        self.put_requests += 1;
+        let forced = (self.forced.iter())
+            .position(|(k, _)| *k == self.put_requests)
+            .map(|i| self.forced.remove(i).1);
+        if forced == Some(Fault::RequestThrottled)
+            || (forced.is_none() && self.rng.chance(self.rates.request_throttled))
+        {
             self.hit(Fault::RequestThrottled);
             return Answer::Respond(
                 error_response(
@@ -583,7 +605,9 @@ impl SimKinesis {
                 latency,
             );
         }
-        if self.rng.chance(self.rates.server_error) {
+        if forced == Some(Fault::ServerError)
+            || (forced.is_none() && self.rng.chance(self.rates.server_error))
+        {
             self.hit(Fault::ServerError);
             let (status, code) = if self.rng.chance(0.5) {
                 (500, "InternalFailure")
@@ -592,12 +616,25 @@ impl SimKinesis {
             };
             return Answer::Respond(error_response(status, code, "try again"), latency);
         }
-        let lost = self.rng.chance(self.rates.lost);
-        if lost && self.rng.chance(0.5) {
+        let (lost, not_applied, unreadable) = match forced {
+            Some(Fault::LostNotApplied) => (true, true, false),
+            Some(Fault::LostApplied) => (true, false, false),
+            Some(Fault::UnreadableSuccess) => (false, false, true),
+            Some(_) => (false, false, false),
+            None => {
+                let lost = self.rng.chance(self.rates.lost);
+                let not_applied = lost && self.rng.chance(0.5);
+                (
+                    lost,
+                    not_applied,
+                    !lost && self.rng.chance(self.rates.unreadable),
+                )
+            }
+        };
+        if not_applied {
             self.hit(Fault::LostNotApplied);
             return Answer::Lost(Duration::from_secs(6));
         }
-        let unreadable = !lost && self.rng.chance(self.rates.unreadable);
         let auto = self.distribution == Some("AUTO");
         // Which shards the producer's map holds, by index here (a stale map may hold closed
         // shards, and lack children).
@@ -973,6 +1010,17 @@ fn run_seed_inner(seed: u64, reshard: bool) -> Result<(Report, Vec<String>), Vec
         stream,
     );
     sim.set_settings(w.settings.0, w.settings.1);
+    if seed.is_multiple_of(10) {
+        use Fault::*;
+        let whole = [
+            RequestThrottled,
+            ServerError,
+            LostNotApplied,
+            LostApplied,
+            UnreadableSuccess,
+        ];
+        sim.force_whole_request_faults(&whole, 3);
+    }
     let base = Instant::now();
     let mut config = ProducerConfig::new(StreamName::new(stream).map_err(|e| vec![e.to_string()])?)
         .linger(w.linger)
