@@ -193,6 +193,10 @@ pub struct SimKinesis {
     pub wrong_shard: u64,
     /// Serials of records in requests that were applied but whose answer was lost or unreadable.
     pub ambiguous: HashSet<u64>,
+    /// Serials of records in aggregates stored on another shard than the producer's map
+    /// predicted: the producer resends such an aggregate unless a listing shows that the shard
+    /// owns all of it (it cannot tell otherwise whether a KCL consumer drops it).
+    pub wrong_shard_aggregated: HashSet<u64>,
     pub violations: Vec<String>,
 }
 
@@ -254,6 +258,7 @@ impl SimKinesis {
             unpaced_sends: 0,
             wrong_shard: 0,
             ambiguous: HashSet::new(),
+            wrong_shard_aggregated: HashSet::new(),
             violations: Vec::new(),
         }
     }
@@ -709,6 +714,11 @@ impl SimKinesis {
                     }
                     if predicted.is_some_and(|p| p != self.shards[shard].id) {
                         self.wrong_shard += 1;
+                        if let Ok(Deaggregated::Aggregate(subs)) = kinesis_proto::deaggregate(&data)
+                        {
+                            (self.wrong_shard_aggregated)
+                                .extend(subs.filter_map(|r| serial_of(r.data())));
+                        }
                     }
                     self.stored.push(Stored {
                         shard,
@@ -1363,16 +1373,21 @@ fn run_seed_inner(seed: u64, reshard: bool) -> Result<(Report, Vec<String>), Vec
         }
     }
     // Duplicates: only of records in an applied request whose answer was lost or unreadable, or
-    // in a stranded aggregate (resent whole), and never more than the producer counted. The
+    // in a stranded aggregate (resent whole) or one stored on another shard than predicted (which
+    // the producer resends when no listing shows that shard owns all of it), and never more than
+    // the producer counted. The
     // KCL-style reader does not return a stranded copy; a reader that does not filter by range
     // would, which the producer's count covers too.
     let mut stored_duplicates = 0;
     for (serial, copies) in &read_by_serial {
         if copies.len() > 1 {
             stored_duplicates += copies.len() - 1;
-            if !sim.ambiguous.contains(serial) && !stranded.contains_key(serial) {
+            if !sim.ambiguous.contains(serial)
+                && !stranded.contains_key(serial)
+                && !sim.wrong_shard_aggregated.contains(serial)
+            {
                 violations.push(format!(
-                    "record {serial} stored {} times without a lost or unreadable answer or a stranded aggregate",
+                    "record {serial} stored {} times without a lost or unreadable answer or a stranded or wrong-shard aggregate",
                     copies.len()
                 ));
             }
