@@ -93,7 +93,7 @@ pub const FAULTS: [Fault; 11] = [
 pub const STREAM_CHANGES: [Fault; 3] = [Fault::Split, Fault::Merge, Fault::StrategyFlip];
 
 /// Whether seeds reshard and flip the record distribution when `SIM_RESHARD` is not set.
-const RESHARD_BY_DEFAULT: bool = false;
+const RESHARD_BY_DEFAULT: bool = true;
 
 /// Whether seeds reshard and flip the record distribution: `SIM_RESHARD=1` turns it on,
 /// `SIM_RESHARD=0` off, else this crate's default (`RESHARD_BY_DEFAULT`).
