@@ -258,8 +258,56 @@ impl Measurement for ProcessCpuTime {
     }
 }
 
+/// 4,000 records of 100 B: the crate's producer (aggregation on, each request signed with the
+/// crate's signer) beside the SDK's `put_records` of 500 at a time; per record.
+fn batch<M: Measurement>(c: &mut Criterion<M>) {
+    use sdk_compare::batch::{
+        BATCH_RECORDS, ProducerBatch, batch, records, sdk_batch_client, sdk_put_payload_units,
+        sdk_put_records,
+    };
+    let proto = Proto::new();
+    let rt = runtime();
+    let records_in = batch();
+    let producer = ProducerBatch::learn(&records_in);
+    let sdk = sdk_batch_client(Retries::Default);
+    println!(
+        "put_records_4000x100B: PUT payload units per batch: producer {} ({} requests), SDK {} ({} requests)",
+        producer.put_payload_units,
+        producer.requests,
+        sdk_put_payload_units(&records_in),
+        BATCH_RECORDS.div_ceil(sdk_compare::batch::SDK_BATCH),
+    );
+    let mut group = c.benchmark_group("put_records_4000x100B");
+    group.throughput(Throughput::Elements(BATCH_RECORDS as u64));
+    group.sample_size(20);
+    for (name, signed) in [
+        ("proto_producer_signed", true),
+        ("proto_producer_unsigned", false),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter_batched(
+                || records(&records_in),
+                |records| assert_eq!(producer.run(&proto, records, signed), BATCH_RECORDS),
+                BatchSize::LargeInput,
+            )
+        });
+    }
+    group.bench_function("sdk_put_records_500", |b| {
+        b.to_async(&rt).iter_batched(
+            || records_in.clone(),
+            |batch| async {
+                let stored = sdk_put_records(&sdk, batch).await.expect("success");
+                assert_eq!(stored, BATCH_RECORDS);
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
 fn run<M: Measurement>(mut c: Criterion<M>) {
     success(&mut c);
+    batch(&mut c);
     throttled(&mut c);
     harness(&mut c);
     c.final_summary();

@@ -25,6 +25,8 @@ use aws_sigv4::sign::v4;
 use aws_smithy_http_client::test_util::infallible_client_fn;
 use aws_smithy_runtime_api::client::identity::Identity;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+pub mod batch;
+
 use bytes::Bytes;
 use http::{Request, Response, StatusCode};
 use kinesis_proto::{
@@ -240,7 +242,16 @@ pub enum Retries {
 /// version, and otherwise the SDK's defaults (stalled-stream protection, identity cache,
 /// real clock, tokio sleep).
 pub fn sdk_client(which: Canned, retries: Retries) -> aws_sdk_kinesis::Client {
-    let http_client = infallible_client_fn(move |_request| canned_response(which));
+    sdk_client_replying(move || canned_response(which), retries)
+}
+
+/// An SDK client whose every request is answered with what `reply` makes, by a replay
+/// function and nothing else (see [`sdk_client`]).
+pub fn sdk_client_replying(
+    reply: impl Fn() -> Response<Bytes> + Send + Sync + 'static,
+    retries: Retries,
+) -> aws_sdk_kinesis::Client {
+    let http_client = infallible_client_fn(move |_request| reply());
     let retry_config = match retries {
         Retries::Default => RetryConfig::standard(),
         Retries::Disabled => RetryConfig::disabled(),
@@ -315,6 +326,30 @@ mod tests {
                 .expect("success");
             assert_eq!(out.shard_id(), SHARD_ID);
         }
+    }
+
+    #[test]
+    fn both_batch_pipelines_store_every_record_and_the_producer_is_billed_less() {
+        use crate::batch::*;
+        let records_in = batch();
+        let producer = ProducerBatch::learn(&records_in);
+        let proto = Proto::new();
+        assert_eq!(
+            producer.run(&proto, records(&records_in), true),
+            BATCH_RECORDS
+        );
+        assert_eq!(
+            producer.run(&proto, records(&records_in), false),
+            BATCH_RECORDS
+        );
+        let rt = runtime();
+        let sdk = sdk_batch_client(Retries::Disabled);
+        let stored = rt
+            .block_on(sdk_put_records(&sdk, records_in.clone()))
+            .expect("success");
+        assert_eq!(stored, BATCH_RECORDS);
+        assert_eq!(sdk_put_payload_units(&records_in), BATCH_RECORDS);
+        assert!(producer.put_payload_units * 100 < BATCH_RECORDS);
     }
 
     #[test]
