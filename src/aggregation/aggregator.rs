@@ -393,6 +393,12 @@ impl Aggregator {
         Some(out)
     }
 
+    /// Empties the aggregator and sets its limits, keeping its buffers (the producer reuses one).
+    pub(crate) fn reset(&mut self, limits: AggregationLimits) {
+        self.clear();
+        self.limits = limits;
+    }
+
     /// Empties the aggregator, keeping its buffers.
     fn clear(&mut self) {
         self.partition_keys.clear();

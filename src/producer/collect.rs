@@ -11,7 +11,7 @@ use super::engine::{Planned, Producer};
 use super::event::FailureReason;
 use super::pacing::later;
 use super::shard_queue::Waiting;
-use crate::aggregation::{AggregatedRecord, AggregationLimits, Aggregator};
+use crate::aggregation::{AggregatedRecord, AggregationLimits};
 use crate::hash_key::HashKey;
 use crate::limits::AGGREGATION_MIN_MAX_SIZE;
 use crate::put_records::{PUT_RECORDS_MAX_REQUEST_SIZE, PutRecordsEntry, PutRecordsInput};
@@ -208,7 +208,9 @@ impl Producer {
         limits: AggregationLimits,
         taken_keys: &HashSet<HashKey>,
     ) -> (usize, Option<AggregatedRecord>) {
-        let mut aggregator = Aggregator::new(limits);
+        // The producer's one aggregator, its buffers kept from one aggregate to the next.
+        let mut aggregator = std::mem::take(&mut self.aggregator);
+        aggregator.reset(limits);
         let mut taken = 0;
         for i in from..total {
             let Some(w) = self.candidate(s, ready, i) else {
@@ -231,15 +233,19 @@ impl Producer {
                 Err(e) if e.is_full() => break,
                 Err(crate::aggregation::AggregatePushError::Invalid(e)) if taken == 0 => {
                     self.fail(w.id, FailureReason::Invalid(e));
+                    self.aggregator = aggregator;
                     return (0, None);
                 }
                 Err(_) => break,
             }
         }
-        if taken < 2 {
-            return (taken.max(1), None);
-        }
-        (taken, aggregator.finish())
+        let out = if taken < 2 {
+            (taken.max(1), None)
+        } else {
+            (taken, aggregator.finish())
+        };
+        self.aggregator = aggregator;
+        out
     }
 
     fn count_attempt(&mut self, id: super::record::RecordId) {

@@ -12,6 +12,7 @@ use super::record::{IdMap, PushError, PushRefusal, Record, RecordId};
 use super::reshard::Landed;
 use super::shard_queue::{ShardQueue, Waiting};
 use super::transmit::{Operation, Transmit, TransmitId};
+use crate::aggregation::Aggregator;
 use crate::describe_stream_summary::DescribeStreamSummaryInput;
 use crate::endpoint::{Endpoint, EndpointConfig, EndpointError};
 use crate::hash_key::HashKey;
@@ -166,6 +167,8 @@ pub struct Producer {
     pub(crate) wrong_since_describe: u32,
     /// When the stream's settings are checked again (the KPL: every 300 s).
     pub(crate) describe_again_at: Instant,
+    /// The aggregator `collect` packs with, kept so that its buffers are reused.
+    pub(crate) aggregator: Aggregator,
 }
 
 /// How often the stream's settings (record distribution, record size limit) are checked again,
@@ -264,6 +267,7 @@ impl Producer {
             unverified: Vec::new(),
             wrong_since_describe: 0,
             describe_again_at: later(now, DESCRIBE_INTERVAL),
+            aggregator: Aggregator::default(),
         };
         // A given map waits with the listed one for the settings (an AUTO stream uses none).
         producer.listed = given_map;

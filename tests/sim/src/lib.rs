@@ -1105,7 +1105,10 @@ fn run_seed_inner(seed: u64, reshard: bool) -> Result<(Report, Vec<String>), Vec
             }
             // A storm's one shard is overloaded before it changes, so that every ten seeds see
             // `EntryOverQuota` (two children would take twice its quota): until then, later.
-            let overloaded = sim.coverage.get(&Fault::EntryOverQuota).is_some_and(|n| *n > 0);
+            let overloaded = sim
+                .coverage
+                .get(&Fault::EntryOverQuota)
+                .is_some_and(|n| *n > 0);
             if seed.is_multiple_of(10) && !overloaded {
                 let later = now + Duration::from_millis(100);
                 for c in &mut changes[next_change..] {
