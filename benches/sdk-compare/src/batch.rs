@@ -3,7 +3,9 @@
 //! and through the SDK's `put_records`, 500 at a time. Both end at a canned success for every
 //! entry; the producer's answers put each entry on the shard it was sent to.
 
-use std::time::Instant;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use aws_sdk_kinesis::error::SdkError;
 use aws_sdk_kinesis::operation::put_records::{PutRecordsError, PutRecordsOutput};
@@ -13,8 +15,8 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use bytes::Bytes;
 use http::{Response, StatusCode};
 use kinesis_proto::{
-    EndpointConfig, Event, Producer, ProducerConfig, Record, RecordDistribution, ShardMap,
-    StreamName,
+    EndpointConfig, Event, Operation, Producer, ProducerConfig, Record, RecordDistribution,
+    ShardMap, StreamName,
 };
 
 use crate::{
@@ -88,14 +90,20 @@ fn success_bytes(body: Bytes) -> Response<Bytes> {
         .expect("a valid response")
 }
 
-/// The producer side: the canned answer of each request, learnt on a first run (a new
-/// producer sends the same requests every time), and what they would be billed.
+/// The producer side: one long-lived producer (as a caller keeps one), each round 10 s after
+/// the last so that the shards' token buckets are full again, and the canned answer of each
+/// request shape, learnt when first met (a long-lived producer cycles through a few: its
+/// round-robin start moves each round).
 #[derive(Debug)]
 pub struct ProducerBatch {
-    answers: Vec<Response<Bytes>>,
-    /// PUT payload units of the Kinesis records the producer sent (aggregates counted once).
+    producer: RefCell<Producer>,
+    now: Cell<Instant>,
+    answers: RefCell<HashMap<Shape, Response<Bytes>>>,
+    map: ShardMap,
+    /// PUT payload units of the Kinesis records the producer sent in the first round
+    /// (aggregates counted once).
     pub put_payload_units: usize,
-    /// PutRecords requests per batch.
+    /// PutRecords requests in the first round.
     pub requests: usize,
 }
 
@@ -116,60 +124,89 @@ pub fn records(batch: &[(Vec<u8>, String)]) -> Vec<Record> {
         .collect()
 }
 
+/// A request's length and its first and last bytes.
+type Shape = (usize, Vec<u8>, Vec<u8>);
+
+/// What tells a request's shape apart, read without parsing the body: its length and ends.
+fn shape(body: &[u8]) -> Shape {
+    let ends = 160.min(body.len());
+    (
+        body.len(),
+        body[..ends].to_vec(),
+        body[body.len() - ends..].to_vec(),
+    )
+}
+
+/// The stream's summary, for the settings check a long-lived producer makes every 300 s.
+const SUMMARY: &str = r#"{"StreamDescriptionSummary":{"StreamName":"orders",
+    "StreamARN":"arn:aws:kinesis:us-east-1:123456789012:stream/orders",
+    "StreamStatus":"ACTIVE","OpenShardCount":4}}"#;
+
 impl ProducerBatch {
-    /// Runs the batch once to learn each request's answer.
+    /// A producer for the batch, run once to learn its answers and what it is billed.
     pub fn learn(batch: &[(Vec<u8>, String)]) -> ProducerBatch {
-        let map = ShardMap::even(BATCH_SHARDS).expect("the shards");
         let now = Instant::now();
-        let mut p = producer(now);
-        for record in records(batch) {
-            p.push(record, now).expect("room for the batch");
-        }
-        p.flush(now);
-        let (mut answers, mut units) = (Vec::new(), 0);
-        while let Some(t) = p.poll_transmit(now) {
-            let (answer, n) = routed_success(t.request.body(), &map);
-            units += n;
-            p.handle_response(t.id, &answer, now).expect("a transmit");
-            answers.push(answer);
-        }
-        let delivered = std::iter::from_fn(|| p.poll_event())
-            .filter(|e| matches!(e, Event::Delivered { .. }))
-            .count();
+        let mut p = ProducerBatch {
+            producer: RefCell::new(producer(now)),
+            now: Cell::new(now),
+            answers: RefCell::new(HashMap::new()),
+            map: ShardMap::even(BATCH_SHARDS).expect("the shards"),
+            put_payload_units: 0,
+            requests: 0,
+        };
+        let (delivered, units, requests) = p.round(None, records(batch), true);
         assert_eq!(
             delivered, BATCH_RECORDS,
-            "the learning run delivers the batch"
+            "the first round delivers the batch"
         );
-        ProducerBatch {
-            requests: answers.len(),
-            answers,
-            put_payload_units: units,
-        }
+        (p.put_payload_units, p.requests) = (units, requests);
+        p
     }
 
-    /// (a) The batch through a new producer: push, then each request signed (unless
-    /// `!signed`) and answered; returns how many records were delivered.
+    /// (a) The batch through the producer: push, then each request signed (unless `!signed`)
+    /// and answered; returns how many records were delivered.
     pub fn run(&self, proto: &Proto, records: Vec<Record>, signed: bool) -> usize {
-        let now = Instant::now();
-        let mut p = producer(now);
+        self.round(signed.then_some(proto), records, false).0
+    }
+
+    /// One round; counts PUT payload units and requests when `count` is set.
+    fn round(
+        &self,
+        signer: Option<&Proto>,
+        records: Vec<Record>,
+        count: bool,
+    ) -> (usize, usize, usize) {
+        let now = self.now.get() + Duration::from_secs(10);
+        self.now.set(now);
+        let mut p = self.producer.borrow_mut();
+        let mut answers = self.answers.borrow_mut();
         for record in records {
             p.push(record, now).expect("room for the batch");
         }
         p.flush(now);
-        let (mut i, mut delivered) = (0, 0);
+        let (mut delivered, mut units, mut requests) = (0, 0, 0);
         while let Some(mut t) = p.poll_transmit(now) {
-            if signed {
+            if t.operation == Operation::DescribeStreamSummary {
+                let summary = Response::new(Bytes::from_static(SUMMARY.as_bytes()));
+                p.handle_response(t.id, &summary, now).expect("a transmit");
+                continue;
+            }
+            if let Some(proto) = signer {
                 proto.sign(&mut t.request);
             }
-            std::hint::black_box(&t.request);
-            p.handle_response(t.id, &self.answers[i], now)
-                .expect("a transmit");
-            i += 1;
+            if count {
+                units += routed_success(t.request.body(), &self.map).1;
+                requests += 1;
+            }
+            let answer = answers
+                .entry(shape(t.request.body()))
+                .or_insert_with(|| routed_success(t.request.body(), &self.map).0);
+            p.handle_response(t.id, answer, now).expect("a transmit");
             while let Some(e) = p.poll_event() {
                 delivered += usize::from(matches!(e, Event::Delivered { .. }));
             }
         }
-        delivered
+        (delivered, units, requests)
     }
 }
 
