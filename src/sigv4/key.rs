@@ -73,8 +73,7 @@ impl KeyCache {
             Some((day, mac)) if day == date => mac.clone(),
             _ => {
                 let key = derive(secret, date, region, service);
-                let mac = <HmacSha256 as KeyInit>::new_from_slice(&key)
-                    .unwrap_or_else(|_| unreachable!());
+                let mac = keyed(&key);
                 self.day = Some((*date, mac.clone()));
                 mac
             }
