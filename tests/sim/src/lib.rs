@@ -938,6 +938,13 @@ fn make_record(rng: &mut Rng, serial: u64, w: &Workload) -> Record {
         1..=5 => rng.range(1_000, 20_000),
         _ => rng.range(8, 300),
     } as usize;
+    // A storm (no pauses) also carries a large record in every hundred, so that its one shard
+    // gets at least twice its byte quota's worth however the draws fall, and goes over quota.
+    let len = if !w.pauses && serial % 100 == 50 {
+        len.max(250_000)
+    } else {
+        len
+    };
     let mut data = serial.to_be_bytes().to_vec();
     data.resize(len.max(8), (serial % 251) as u8);
     let key = format!("key-{}", rng.range(0, w.keys));
