@@ -7,12 +7,12 @@ use std::time::Instant;
 use http::Response;
 
 use super::engine::{
-    CONTROL_ATTEMPTS, Control, DESCRIBE_INTERVAL, InFlight, Planned, Producer, distinct_shards,
+    CONTROL_ATTEMPTS, Control, DESCRIBE_INTERVAL, InFlight, Landed, Planned, Producer,
+    distinct_shards,
 };
 use super::event::{Event, FailureReason};
 use super::pacing::later;
 use super::record::RecordId;
-use super::reshard::Landed;
 use super::shard_queue::Waiting;
 use super::transmit::{HandleError, TransmitId};
 use crate::describe_stream_summary::parse_describe_stream_summary_response;

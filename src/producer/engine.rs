@@ -9,7 +9,6 @@ use super::config::{ProducerConfig, StreamTarget};
 use super::event::{Event, FailureReason, Stats};
 use super::pacing::{Jitter, later};
 use super::record::{IdMap, PushError, PushRefusal, Record, RecordId};
-use super::reshard::Landed;
 use super::shard_queue::{ShardQueue, Waiting};
 use super::transmit::{Operation, Transmit, TransmitId};
 use crate::aggregation::Aggregator;
@@ -74,6 +73,15 @@ pub(crate) struct Planned {
     pub(crate) shard: usize,
     /// The shard the map predicted, when there is a map.
     pub(crate) predicted: Option<Arc<str>>,
+}
+
+/// A stored entry: its user records (one, or an aggregate's in their order in it) and where the
+/// service put it.
+#[derive(Debug, Clone)]
+pub(crate) struct Landed {
+    pub(crate) records: Vec<RecordId>,
+    pub(crate) shard_id: Arc<str>,
+    pub(crate) sequence_number: Arc<str>,
 }
 
 /// A handed-out request waiting for its answer.

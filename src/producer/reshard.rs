@@ -21,23 +21,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::engine::{Control, DESCRIBE_INTERVAL, Producer, WRONG_SHARD_DESCRIBE};
+use super::engine::{Control, DESCRIBE_INTERVAL, Landed, Producer, WRONG_SHARD_DESCRIBE};
 use super::pacing::{ShardPace, later};
-use super::record::RecordId;
 use super::shard_queue::{ShardQueue, Waiting};
 use crate::limits::MAX_SHARDS;
 use crate::list_shards::ListShardsOutput;
 use crate::record::RecordDistribution;
 use crate::routing::ShardMap;
-
-/// A stored entry: its user records (one, or an aggregate's in their order in it) and where the
-/// service put it.
-#[derive(Debug, Clone)]
-pub(crate) struct Landed {
-    pub(crate) records: Vec<RecordId>,
-    pub(crate) shard_id: Arc<str>,
-    pub(crate) sequence_number: Arc<str>,
-}
 
 impl Producer {
     /// An entry was stored; `predicted` is the shard its map named, if it had one.
