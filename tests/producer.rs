@@ -381,3 +381,80 @@ fn a_shard_short_of_byte_tokens_gets_a_smaller_aggregate_so_the_timeout_never_sp
     let next = p.poll_timeout().expect("tokens refill");
     assert!(next > t0, "poll_timeout said now with nothing to send");
 }
+
+/// A PutRecords answer refusing every entry of `t` as throttled.
+fn all_throttled(t: &Transmit) -> Response<String> {
+    let n = body(t)["Records"].as_array().unwrap().len();
+    let refused =
+        r#"{"ErrorCode":"ProvisionedThroughputExceededException","ErrorMessage":"slow down"}"#;
+    Response::new(format!(
+        r#"{{"FailedRecordCount":{n},"Records":[{}]}}"#,
+        vec![refused; n].join(",")
+    ))
+}
+
+#[test]
+fn throttled_answers_to_requests_sent_before_the_backoff_grew_count_as_one_step() {
+    let t0 = Instant::now();
+    let config = config()
+        .max_request_entries(1)
+        .backoff(100 * MS, Duration::from_secs(10));
+    let mut p = producer(config, t0);
+    for i in 0..4 {
+        p.push(Record::new(format!("r{i}"), "k"), t0).unwrap();
+    }
+    p.flush(t0);
+    let sent: Vec<_> = std::iter::from_fn(|| p.poll_transmit(t0)).collect();
+    assert_eq!(sent.len(), 4, "one request per record");
+    let answered = t0 + 10 * MS;
+    for t in &sent {
+        p.handle_response(t.id, &all_throttled(t), answered)
+            .unwrap();
+    }
+    assert_eq!(p.stats().throttles, 4);
+    // One step: the shortest backoff, 50..100 ms, not the fourth step's 400..800 ms.
+    let retry = p
+        .poll_transmit(answered + 100 * MS)
+        .expect("a retry after the first step's backoff");
+    // A request sent after that step grows the backoff again: 100..200 ms.
+    let again = answered + 100 * MS;
+    p.handle_response(retry.id, &all_throttled(&retry), again)
+        .unwrap();
+    assert!(
+        p.poll_transmit(again + 99 * MS).is_none(),
+        "the second step"
+    );
+    assert!(p.poll_transmit(again + 200 * MS).is_some());
+}
+
+#[test]
+fn a_throttled_record_goes_again_when_its_shard_may_send_whatever_its_attempts() {
+    let t0 = Instant::now();
+    let mut p = producer(config().backoff(10 * MS, Duration::from_secs(10)), t0);
+    let a = p.push(Record::new("a", "k"), t0).unwrap();
+    let mut now = t0;
+    // Each round the shard stores a new record (so its own backoff starts again) and refuses
+    // `a`, whose attempts grow: a backoff of its own would reach 160..320 ms by the sixth.
+    for round in 0..6 {
+        p.push(Record::new(format!("b{round}"), "k"), now).unwrap();
+        p.flush(now);
+        let t = p
+            .poll_transmit(now)
+            .unwrap_or_else(|| panic!("round {round}: `a` goes within the shard's backoff"));
+        let records = body(&t)["Records"].as_array().unwrap().clone();
+        assert_eq!(records.len(), 2, "round {round}: `a` and the new record");
+        let answer = Response::new(
+            r#"{"FailedRecordCount":1,"Records":[
+            {"ErrorCode":"ProvisionedThroughputExceededException","ErrorMessage":"slow down"},
+            {"ShardId":"shardId-000000000001","SequenceNumber":"1"}]}"#,
+        );
+        p.handle_response(t.id, &answer, now).unwrap();
+        now += 10 * MS;
+    }
+    assert_eq!(p.stats().throttles, 6);
+    assert!(
+        events(&mut p)
+            .iter()
+            .all(|e| !matches!(e, Event::Failed { id, .. } if *id == a))
+    );
+}

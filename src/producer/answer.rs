@@ -72,11 +72,12 @@ impl Producer {
             },
             InFlight::PutRecords {
                 generation,
+                sent_at,
                 entries,
             } => {
                 self.answered(generation, &entries);
                 let answer = parse_put_records_response_for_len(entries.len(), response);
-                self.on_put_records(generation, entries, answer, now);
+                self.on_put_records(generation, sent_at, entries, answer, now);
             }
         }
         Ok(())
@@ -105,6 +106,7 @@ impl Producer {
             InFlight::PutRecords {
                 generation,
                 entries,
+                ..
             } => {
                 self.answered(generation, &entries);
                 for entry in entries {
@@ -228,6 +230,7 @@ impl Producer {
     fn on_put_records(
         &mut self,
         generation: u64,
+        sent_at: Instant,
         planned: Vec<Planned>,
         answer: Result<PutRecordsOutput, PutRecordsError>,
         now: Instant,
@@ -244,7 +247,7 @@ impl Producer {
                     self.stats.throttles += 1;
                     if current {
                         for shard in distinct_shards(&planned) {
-                            self.throttled(shard, now);
+                            self.throttled(shard, sent_at, now);
                         }
                     }
                 }
@@ -254,6 +257,8 @@ impl Producer {
                         if unreadable {
                             self.mark_unanswered(id);
                             self.requeue(id, None, now);
+                        } else if throttled {
+                            self.requeue_throttled(id, code.clone(), now);
                         } else if e.is_retryable() {
                             self.requeue(id, code.clone(), now);
                         } else {
@@ -289,8 +294,10 @@ impl Producer {
                 RetryClass::Throttling => {
                     self.stats.throttles += 1;
                     throttled.push(entry.shard);
+                    // The shard's backoff and pace say when it may take them again; a
+                    // record's own backoff is for failures of the record, not of the shard.
                     for id in entry.records {
-                        self.requeue(id, code.clone(), now);
+                        self.requeue_throttled(id, code.clone(), now);
                     }
                 }
                 RetryClass::Transient => {
@@ -324,19 +331,26 @@ impl Producer {
         throttled.sort_unstable();
         throttled.dedup();
         for shard in throttled {
-            self.throttled(shard, now);
+            self.throttled(shard, sent_at, now);
         }
     }
 
-    /// A shard answered with throttling: no request for it until its backoff is over.
-    fn throttled(&mut self, shard: usize, now: Instant) {
+    /// A shard answered with throttling: no request for it until its backoff is over. The
+    /// backoff grows only with answers to requests sent since the last step, so that the many
+    /// requests in flight when a shard first refuses count as one step (as TCP reduces its
+    /// window once per round trip, RFC 6582 section 3.2).
+    fn throttled(&mut self, shard: usize, sent_at: Instant, now: Instant) {
         let (min, max) = (self.config.min_backoff, self.config.max_backoff);
         let Some(queue) = self.shards.get_mut(shard) else {
             return;
         };
+        if queue.backoff_step_at.is_some_and(|t| sent_at < t) {
+            return;
+        }
         queue.throttle_streak = queue.throttle_streak.saturating_add(1);
         let wait = self.jitter.backoff(queue.throttle_streak, min, max);
         queue.backoff_until = Some(later(now, wait));
+        queue.backoff_step_at = Some(now);
     }
 
     pub(crate) fn mark_unanswered(&mut self, id: RecordId) {
@@ -357,6 +371,14 @@ impl Producer {
         let attempts = held.attempts;
         let ready_at = later(now, self.backoff(attempts));
         self.requeue_at(id, ready_at, now);
+    }
+
+    /// Puts a throttled record back for a retry as soon as its shard may send again.
+    fn requeue_throttled(&mut self, id: RecordId, code: Option<String>, now: Instant) {
+        if let Some(held) = self.records.get_mut(&id) {
+            held.last_error_code = code;
+        }
+        self.requeue_at(id, now, now);
     }
 
     /// Puts a record back for a retry at `ready_at`, or fails it if its TTL is over.

@@ -93,6 +93,7 @@ pub(crate) enum InFlight {
     /// queues they were taken from.
     PutRecords {
         generation: u64,
+        sent_at: Instant,
         entries: Vec<Planned>,
     },
 }
@@ -401,6 +402,7 @@ impl Producer {
         }
         let in_flight = InFlight::PutRecords {
             generation: self.generation,
+            sent_at: now,
             entries: planned,
         };
         Some(self.hand_out(Operation::PutRecords, request, in_flight))

@@ -35,6 +35,8 @@ pub(crate) struct ShardQueue {
     pub(crate) backoff_until: Option<Instant>,
     /// Throttling answers in a row, for the next backoff.
     pub(crate) throttle_streak: u32,
+    /// When the backoff last grew a step: answers to requests sent before it do not grow it.
+    pub(crate) backoff_step_at: Option<Instant>,
     /// `PutRecords` requests in flight with entries of this queue (`ordered` allows one).
     pub(crate) in_flight: u32,
     /// The pace refused this queue's next entry: not before this time, when its tokens are
@@ -52,6 +54,7 @@ impl ShardQueue {
             pace,
             backoff_until: None,
             throttle_streak: 0,
+            backoff_step_at: None,
             in_flight: 0,
             paced_until: None,
         }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use kinesis_proto::http::Response;
 use kinesis_proto::{
-    EndpointConfig, Event, Producer, ProducerConfig, Record, RecordDistribution, ShardMap,
+    EndpointConfig, Event, Producer, ProducerConfig, Record, RecordDistribution, ShardMap, Stats,
     StreamName, TransmitId,
 };
 use kinesis_proto_sim::{Answer, FaultRates, Rng, SimKinesis};
@@ -36,8 +36,9 @@ fn calm() -> FaultRates {
     }
 }
 
-/// Virtual time to deliver `RECORDS` records of 100 bytes over `keys` keys, all pushed at once.
-fn run(ordered: bool, aggregation: bool, keys: u64) -> Duration {
+/// Virtual time to deliver `RECORDS` records of 100 bytes over `keys` keys, all pushed at once,
+/// and the producer's counters then.
+fn run(ordered: bool, aggregation: bool, keys: u64) -> (Duration, Stats) {
     let mut sim = SimKinesis::new(4, calm(), Rng::new(7), "sim-stream");
     let base = Instant::now();
     let config = ProducerConfig::new(StreamName::new("sim-stream").expect("a name"))
@@ -92,7 +93,7 @@ fn run(ordered: bool, aggregation: bool, keys: u64) -> Duration {
     }
     delivered += delivered_now(&mut p);
     assert_eq!(delivered, RECORDS);
-    now
+    (now, p.stats())
 }
 
 /// Counts the events waiting, all of which must be deliveries on a calm stream.
@@ -109,18 +110,24 @@ fn delivered_now(p: &mut Producer) -> u64 {
 
 #[test]
 fn ordered_and_unordered_deliver_every_record_and_their_throughput_is_printed() {
-    println!("| keys | aggregation | unordered | ordered | ordered / unordered |");
-    println!("|---|---|---|---|---|");
+    println!(
+        "| keys | aggregation | unordered | ordered | ordered / unordered | PutRecords | throttled entries |"
+    );
+    println!("|---|---|---|---|---|---|---|");
     for keys in [16, 1_000] {
         for aggregation in [true, false] {
-            let free = run(false, aggregation, keys);
-            let ordered = run(true, aggregation, keys);
+            let (free, free_stats) = run(false, aggregation, keys);
+            let (ordered, ordered_stats) = run(true, aggregation, keys);
             let rate = |t: Duration| RECORDS as f64 / t.as_secs_f64();
             println!(
-                "| {keys} | {aggregation} | {:.0} records/s | {:.0} records/s | {:.2} |",
+                "| {keys} | {aggregation} | {:.0} records/s | {:.0} records/s | {:.2} | {} / {} | {} / {} |",
                 rate(free),
                 rate(ordered),
-                rate(ordered) / rate(free)
+                rate(ordered) / rate(free),
+                free_stats.put_records_requests,
+                ordered_stats.put_records_requests,
+                free_stats.throttles,
+                ordered_stats.throttles,
             );
         }
     }
