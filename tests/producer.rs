@@ -458,3 +458,27 @@ fn a_throttled_record_goes_again_when_its_shard_may_send_whatever_its_attempts()
             .all(|e| !matches!(e, Event::Failed { id, .. } if *id == a))
     );
 }
+
+#[test]
+fn a_backlogged_shard_sends_a_lingers_worth_of_tokens_per_request_not_one_per_token() {
+    let t0 = Instant::now();
+    // 1,000 record tokens a second: a linger of 100 ms is worth 100 records.
+    let config = config().rate_limit_percent(100).linger(100 * MS);
+    let mut p = producer(config, t0);
+    for i in 0..1_500 {
+        p.push(Record::new(format!("r{i}"), "k"), t0).unwrap();
+    }
+    p.flush(t0);
+    let first: usize = std::iter::from_fn(|| p.poll_transmit(t0))
+        .map(|t| body(&t)["Records"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(first, 1_000, "a full bucket's worth at once");
+    assert!(
+        p.poll_transmit(t0 + 10 * MS).is_none(),
+        "ten tokens are not yet a batch"
+    );
+    let at = p.poll_timeout().expect("the batch's time");
+    assert!(at > t0 + 99 * MS && at <= t0 + 101 * MS, "{:?}", at - t0);
+    let batch = p.poll_transmit(at).expect("a batch");
+    assert_eq!(body(&batch)["Records"].as_array().unwrap().len(), 100);
+}

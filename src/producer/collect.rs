@@ -82,6 +82,14 @@ impl Producer {
             if !self.shards[s].backoff_over(now) || (ordered && self.shards[s].in_flight > 0) {
                 continue;
             }
+            if self.waits_for_batch(
+                s,
+                max_entries - entries.len(),
+                max_size.saturating_sub(size),
+                now,
+            ) {
+                continue;
+            }
             // This shard's candidates, in order: ready retries, then due first attempts.
             let mut due = self.fresh_due(s, now);
             let queue = &mut self.shards[s];
@@ -184,6 +192,44 @@ impl Producer {
             }
         }
         entries
+    }
+
+    /// Whether shard `s` holds back its candidates (ready retries, then due first attempts, as
+    /// many as `entries` and `bytes` of room take) until its tokens make a batch of them worth
+    /// a request: see [`ShardQueue::waits_for_batch`](super::shard_queue::ShardQueue).
+    /// Aggregated, a batch takes one record token.
+    fn waits_for_batch(&mut self, s: usize, entries: usize, bytes: usize, now: Instant) -> bool {
+        let aggregating = self.aggregating();
+        let (linger, ordered) = (self.config.linger, self.config.ordered);
+        let due = self.fresh_due(s, now);
+        let queue = &self.shards[s];
+        if queue.pace.is_none() {
+            return false;
+        }
+        // As `plan` takes them: ordered, retries up to the first still backing off, and first
+        // attempts only once every retry is ready.
+        let ready = (queue.retry.iter())
+            .take_while(|w| !ordered || w.ready_at <= now)
+            .filter(|w| w.ready_at <= now);
+        let fresh_go = due && (!ordered || queue.retry.iter().all(|w| w.ready_at <= now));
+        let fresh = queue
+            .fresh
+            .iter()
+            .take(if fresh_go { usize::MAX } else { 0 });
+        let (mut count, mut total, mut first) = (0usize, 0usize, None);
+        for w in ready.chain(fresh) {
+            if count >= entries || total.saturating_add(w.size) > bytes {
+                break;
+            }
+            first.get_or_insert(w.size);
+            count += 1;
+            total += w.size;
+        }
+        let Some(first) = first else {
+            return false;
+        };
+        let records = if aggregating { 1 } else { count };
+        self.shards[s].waits_for_batch(records, total, first, linger, now)
     }
 
     /// Candidate `i` of shard `s`: the ready retries, then the first attempts in place.

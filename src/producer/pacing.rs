@@ -102,6 +102,34 @@ impl ShardPace {
         self.bytes.tokens.max(0.0) as usize
     }
 
+    /// When a batch of `records` records and `bytes` bytes is worth sending: once the buckets
+    /// hold it, or a `linger`'s worth of refill of each (at least one record of `min_bytes`),
+    /// whichever is less. `None`: now.
+    pub(crate) fn batch_ready_at(
+        &mut self,
+        records: usize,
+        bytes: usize,
+        min_bytes: usize,
+        linger: Duration,
+        now: Instant,
+    ) -> Option<Instant> {
+        let span = linger.as_secs_f64();
+        let want_records = (records as f64)
+            .min(self.records.per_second * span)
+            .max(1.0);
+        let want_bytes = (bytes as f64)
+            .min(self.bytes.per_second * span)
+            .max(min_bytes as f64);
+        if self.records.can_take(want_records, now) && self.bytes.can_take(want_bytes, now) {
+            return None;
+        }
+        Some(
+            self.records
+                .ready_at(want_records)
+                .max(self.bytes.ready_at(want_bytes)),
+        )
+    }
+
     /// When one record of `size` bytes can be taken.
     pub(crate) fn ready_at(&self, size: usize) -> Instant {
         self.records

@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::pacing::ShardPace;
 use super::record::RecordId;
@@ -98,6 +98,30 @@ impl ShardQueue {
         }
         self.paced_until = Some(pace.ready_at(size));
         false
+    }
+
+    /// Whether a backlog waits for a batch: `records` due records of `bytes` bytes (the first
+    /// of `first` bytes) wait while the tokens hold less than them and less than a `linger`'s
+    /// worth of refill, so that a shard whose tokens trickle in sends a request per linger
+    /// rather than one per token. Nothing of the queue is ready before then.
+    pub(crate) fn waits_for_batch(
+        &mut self,
+        records: usize,
+        bytes: usize,
+        first: usize,
+        linger: Duration,
+        now: Instant,
+    ) -> bool {
+        let Some(pace) = self.pace.as_mut() else {
+            return false;
+        };
+        match pace.batch_ready_at(records, bytes, first, linger, now) {
+            Some(at) => {
+                self.paced_until = Some(at);
+                true
+            }
+            None => false,
+        }
     }
 
     /// The earliest time something of this shard could go, given whether first attempts must
