@@ -196,7 +196,8 @@ impl Producer {
 
     /// Whether shard `s` holds back its candidates (ready retries, then due first attempts, as
     /// many as `entries` and `bytes` of room take) until its tokens make a batch of them worth
-    /// a request: see [`ShardQueue::waits_for_batch`](super::shard_queue::ShardQueue).
+    /// a request (see
+    /// [`ShardQueue::waits_for_batch`](super::shard_queue::ShardQueue::waits_for_batch)).
     /// Aggregated, a batch takes one record token.
     fn waits_for_batch(&mut self, s: usize, entries: usize, bytes: usize, now: Instant) -> bool {
         let aggregating = self.aggregating();

@@ -203,8 +203,10 @@ impl ProducerConfig {
         self
     }
 
-    /// The shortest and longest wait before a retry (default 100 ms and 5 s); the wait doubles
-    /// with each attempt, with jitter. At most a day.
+    /// The shortest and longest wait before a retry (default 100 ms and 5 s), with jitter. A
+    /// record that failed for itself (a 5xx, `InternalFailure`) waits twice as long with each
+    /// attempt; a shard that throttles waits twice as long with each round of refusals, and
+    /// from the shortest again once it stores an entry. At most a day.
     pub fn backoff(mut self, min: Duration, max: Duration) -> Self {
         self.min_backoff = min;
         self.max_backoff = max;

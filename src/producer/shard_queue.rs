@@ -33,7 +33,7 @@ pub(crate) struct ShardQueue {
     pub(crate) pace: Option<ShardPace>,
     /// No request for this shard before this time (after throttling).
     pub(crate) backoff_until: Option<Instant>,
-    /// Throttling answers in a row, for the next backoff.
+    /// Backoff steps since the shard last stored an entry, for the next backoff.
     pub(crate) throttle_streak: u32,
     /// When the backoff last grew a step: answers to requests sent before it do not grow it.
     pub(crate) backoff_step_at: Option<Instant>,
