@@ -433,8 +433,9 @@ fn a_throttled_record_goes_again_when_its_shard_may_send_whatever_its_attempts()
     let mut p = producer(config().backoff(10 * MS, Duration::from_secs(10)), t0);
     let a = p.push(Record::new("a", "k"), t0).unwrap();
     let mut now = t0;
-    // Each round the shard stores a new record (so its own backoff starts again) and refuses
-    // `a`, whose attempts grow: a backoff of its own would reach 160..320 ms by the sixth.
+    // Each round the shard stores a new record (so its backoff starts from the shortest) and
+    // refuses `a`, whose attempts grow: a backoff of its own would reach 160..320 ms by the
+    // sixth.
     for round in 0..6 {
         p.push(Record::new(format!("b{round}"), "k"), now).unwrap();
         p.flush(now);

@@ -180,9 +180,9 @@ pub struct SimKinesis {
     forced: Vec<(u64, Fault)>,
     /// PutRecords requests handled so far.
     put_requests: u64,
-    /// Another writer shares the stream: it takes the whole byte quota of the shard that the
-    /// producer's first entry reaches, for the second before it (quotas are per shard, not per
-    /// writer). Cleared once it has.
+    /// Another writer shares the stream: just before the producer's first entry reaches a
+    /// shard, it writes the shard's whole byte quota there, which fills the shard's next second
+    /// (quotas are per shard, not per writer). Cleared once it has.
     other_writer: bool,
     pub coverage: BTreeMap<Fault, u64>,
     pub stored: Vec<Stored>,
