@@ -82,14 +82,6 @@ impl Producer {
             if !self.shards[s].backoff_over(now) || (ordered && self.shards[s].in_flight > 0) {
                 continue;
             }
-            if self.waits_for_batch(
-                s,
-                max_entries - entries.len(),
-                max_size.saturating_sub(size),
-                now,
-            ) {
-                continue;
-            }
             // This shard's candidates, in order: ready retries, then due first attempts.
             let mut due = self.fresh_due(s, now);
             let queue = &mut self.shards[s];
@@ -108,7 +100,9 @@ impl Producer {
             let from_retry = ready.len();
             let total = from_retry + if due { queue.fresh.len() } else { 0 };
             let mut taken = 0usize;
-            while taken < total && entries.len() < max_entries {
+            let room = (max_entries - entries.len(), max_size.saturating_sub(size));
+            let waits = self.waits_for_batch(s, &ready, total, room, aggregating, now);
+            while !waits && taken < total && entries.len() < max_entries {
                 if ordered
                     && (self.candidate(s, &ready, taken))
                         .and_then(|w| self.records.get(&w.id))
@@ -194,43 +188,37 @@ impl Producer {
         entries
     }
 
-    /// Whether shard `s` holds back its candidates (ready retries, then due first attempts, as
-    /// many as `entries` and `bytes` of room take) until its tokens make a batch of them worth
-    /// a request (see
+    /// Whether shard `s` holds back its `total` candidates (as many as the request's room of
+    /// entries and bytes takes) until its tokens make a batch of them worth a request (see
     /// [`ShardQueue::waits_for_batch`](super::shard_queue::ShardQueue::waits_for_batch)).
     /// Aggregated, a batch takes one record token.
-    fn waits_for_batch(&mut self, s: usize, entries: usize, bytes: usize, now: Instant) -> bool {
-        let aggregating = self.aggregating();
-        let (linger, ordered) = (self.config.linger, self.config.ordered);
-        let due = self.fresh_due(s, now);
-        let queue = &self.shards[s];
-        if queue.pace.is_none() {
-            return false;
-        }
-        // As `plan` takes them: ordered, retries up to the first still backing off, and first
-        // attempts only once every retry is ready.
-        let ready = (queue.retry.iter())
-            .take_while(|w| !ordered || w.ready_at <= now)
-            .filter(|w| w.ready_at <= now);
-        let fresh_go = due && (!ordered || queue.retry.iter().all(|w| w.ready_at <= now));
-        let fresh = queue
-            .fresh
-            .iter()
-            .take(if fresh_go { usize::MAX } else { 0 });
-        let (mut count, mut total, mut first) = (0usize, 0usize, None);
-        for w in ready.chain(fresh) {
-            if count >= entries || total.saturating_add(w.size) > bytes {
+    fn waits_for_batch(
+        &mut self,
+        s: usize,
+        ready: &[Waiting],
+        total: usize,
+        (entries, bytes): (usize, usize),
+        aggregating: bool,
+        now: Instant,
+    ) -> bool {
+        let (mut count, mut sum, mut first) = (0usize, 0usize, None);
+        for i in 0..total.min(entries) {
+            let Some(w) = self.candidate(s, ready, i) else {
+                break;
+            };
+            if sum.saturating_add(w.size) > bytes {
                 break;
             }
             first.get_or_insert(w.size);
             count += 1;
-            total += w.size;
+            sum += w.size;
         }
         let Some(first) = first else {
             return false;
         };
         let records = if aggregating { 1 } else { count };
-        self.shards[s].waits_for_batch(records, total, first, linger, now)
+        let linger = self.config.linger;
+        self.shards[s].waits_for_batch(records, sum, first, linger, now)
     }
 
     /// Candidate `i` of shard `s`: the ready retries, then the first attempts in place.
