@@ -98,39 +98,35 @@ inside() {
     cargo test -p kinesis-proto-interop --test real_server -- --include-ignored --show-output || status=$?
 
     if ((status == 0)) && [[ -d examples/http ]]; then
+        # An example of the examples/http crate, signed with the documentation's example
+        # credentials (the server accepts any).
+        signed_example() {
+            AWS_ACCESS_KEY_ID=AKIDEXAMPLE \
+                AWS_SECRET_ACCESS_KEY='wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' \
+                AWS_REGION=us-east-1 \
+                cargo run --quiet -p kinesis-proto-http-examples --example "$@"
+        }
         local ex
         for ex in send_ureq send_hyper; do
             [[ -f "examples/http/$ex.rs" ]] || continue
             log "example $ex"
-            AWS_ACCESS_KEY_ID=AKIDEXAMPLE \
-                AWS_SECRET_ACCESS_KEY='wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' \
-                AWS_REGION=us-east-1 \
-                cargo run --quiet -p kinesis-proto-http-examples --example "$ex" -- \
-                "$KINESIS_PROTO_TEST_ENDPOINT" \
-                "kinesis-proto-ci-$ex" || status=$?
+            signed_example "$ex" -- "$KINESIS_PROTO_TEST_ENDPOINT" "kinesis-proto-ci-$ex" ||
+                status=$?
         done
         # The producer engine: 100,000 records over 4 shards against the server that enforces
         # the per-shard write limits, then every shard read back and de-aggregated as the KCL
         # does; it fails unless every delivered record is there, on its shard.
         if ((status == 0)) && [[ -f examples/http/produce.rs ]]; then
             log "example produce (100,000 records, 4 shards, --enforce-limits true)"
-            AWS_ACCESS_KEY_ID=AKIDEXAMPLE \
-                AWS_SECRET_ACCESS_KEY='wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' \
-                AWS_REGION=us-east-1 \
-                cargo run --quiet -p kinesis-proto-http-examples --example produce -- \
-                "$KINESIS_PROTO_TEST_THROTTLED_ENDPOINT" kinesis-proto-ci-produce 100000 4 \
-                --verify || status=$?
+            signed_example produce -- "$KINESIS_PROTO_TEST_THROTTLED_ENDPOINT" \
+                kinesis-proto-ci-produce 100000 4 --verify || status=$?
         fi
         # The same through a SplitShard a quarter of the way and a MergeShards of its children
         # at half way; parents and children are read back with each one's range filter.
         if ((status == 0)) && [[ -f examples/http/reshard.rs ]]; then
             log "example produce --reshard (split, then merge, while 100,000 records flow)"
-            AWS_ACCESS_KEY_ID=AKIDEXAMPLE \
-                AWS_SECRET_ACCESS_KEY='wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' \
-                AWS_REGION=us-east-1 \
-                cargo run --quiet -p kinesis-proto-http-examples --example produce -- \
-                "$KINESIS_PROTO_TEST_THROTTLED_ENDPOINT" kinesis-proto-ci-reshard 100000 4 \
-                --verify --reshard || status=$?
+            signed_example produce -- "$KINESIS_PROTO_TEST_THROTTLED_ENDPOINT" \
+                kinesis-proto-ci-reshard 100000 4 --verify --reshard || status=$?
         fi
     fi
 

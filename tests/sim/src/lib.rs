@@ -121,6 +121,24 @@ pub struct FaultRates {
     pub first_listing_fails: bool,
 }
 
+impl FaultRates {
+    /// No faults: the stream answers every request, refusing only what goes over a quota.
+    pub fn calm() -> FaultRates {
+        FaultRates {
+            request_throttled: 0.0,
+            server_error: 0.0,
+            lost: 0.0,
+            unreadable: 0.0,
+            slow: 0.0,
+            entry_internal: 0.0,
+            entry_throttled: 0.0,
+            describe_refused: 0.0,
+            listing_error: 0.0,
+            first_listing_fails: false,
+        }
+    }
+}
+
 /// A record the simulated service stored.
 #[derive(Debug, Clone)]
 pub struct Stored {
@@ -1608,21 +1626,6 @@ mod tests {
     use super::*;
     use kinesis_proto::{ShardMapBuilder, parse_list_shards_response};
 
-    fn calm() -> FaultRates {
-        FaultRates {
-            request_throttled: 0.0,
-            server_error: 0.0,
-            lost: 0.0,
-            unreadable: 0.0,
-            slow: 0.0,
-            entry_internal: 0.0,
-            entry_throttled: 0.0,
-            describe_refused: 0.0,
-            listing_error: 0.0,
-            first_listing_fails: false,
-        }
-    }
-
     fn request(target: &str, body: String) -> Request<Vec<u8>> {
         Request::builder()
             .header("x-amz-target", format!("Kinesis_20131202.{target}"))
@@ -1675,7 +1678,7 @@ mod tests {
 
     #[test]
     fn list_shards_after_a_split_and_a_merge_lists_closed_parents_and_open_children() {
-        let mut sim = SimKinesis::new(2, calm(), Rng::new(1), "s");
+        let mut sim = SimKinesis::new(2, FaultRates::calm(), Rng::new(1), "s");
         let mut rng = Rng::new(7);
         assert!(sim.split(&mut rng));
         assert!(sim.merge(&mut rng));
@@ -1704,7 +1707,7 @@ mod tests {
 
     #[test]
     fn a_write_after_a_split_goes_to_the_child_that_owns_its_hash_key() {
-        let mut sim = SimKinesis::new(1, calm(), Rng::new(1), "s");
+        let mut sim = SimKinesis::new(1, FaultRates::calm(), Rng::new(1), "s");
         assert_eq!(put(&mut sim, 0), "shardId-000000000000");
         assert!(sim.split(&mut Rng::new(3)));
         assert_eq!(put(&mut sim, 0), "shardId-000000000001");
@@ -1718,7 +1721,7 @@ mod tests {
 
     #[test]
     fn describe_reports_the_open_shards_and_the_current_strategy() {
-        let mut sim = SimKinesis::new(2, calm(), Rng::new(1), "s");
+        let mut sim = SimKinesis::new(2, FaultRates::calm(), Rng::new(1), "s");
         assert!(sim.split(&mut Rng::new(3)));
         sim.flip_distribution(&mut Rng::new(3));
         let summary = body(sim.handle(
@@ -1733,7 +1736,7 @@ mod tests {
 
     #[test]
     fn an_entry_routed_by_a_map_from_before_a_split_is_a_wrong_shard_answer_left_unpaced() {
-        let mut sim = SimKinesis::new(1, calm(), Rng::new(1), "s");
+        let mut sim = SimKinesis::new(1, FaultRates::calm(), Rng::new(1), "s");
         let old = ShardMap::even(1).expect("a map");
         assert!(sim.split(&mut Rng::new(3)));
         let entry = r#"{"Records":[{"Data":"AAAAAAAAAAA=","PartitionKey":"k","ExplicitHashKey":"0"}],"StreamName":"s"}"#;
@@ -1768,7 +1771,7 @@ mod tests {
 
     #[test]
     fn per_key_order_walks_the_lineage_parent_first_and_keeps_first_occurrences() {
-        let mut sim = SimKinesis::new(1, calm(), Rng::new(1), "s");
+        let mut sim = SimKinesis::new(1, FaultRates::calm(), Rng::new(1), "s");
         assert!(sim.split(&mut Rng::new(3)));
         // On the parent: 0, then 1 and 2 in one aggregate; on the child: 1 again (a resend after
         // a lost answer), then 3. In order by first occurrence.
@@ -1784,7 +1787,7 @@ mod tests {
 
     #[test]
     fn per_key_order_breaks_when_a_child_holds_an_older_record_than_its_parent() {
-        let mut sim = SimKinesis::new(1, calm(), Rng::new(1), "s");
+        let mut sim = SimKinesis::new(1, FaultRates::calm(), Rng::new(1), "s");
         assert!(sim.split(&mut Rng::new(3)));
         // Record 1 reached the child only after record 2 was on the parent.
         let reads = vec![read(0, 10, 0, 0), read(0, 11, 0, 2), read(1, 20, 0, 1)];

@@ -21,25 +21,10 @@ const RECORDS: u64 = 20_000;
 /// An answer on its way, with the transmit it answers.
 type Due = (TransmitId, Response<Vec<u8>>);
 
-fn calm() -> FaultRates {
-    FaultRates {
-        request_throttled: 0.0,
-        server_error: 0.0,
-        lost: 0.0,
-        unreadable: 0.0,
-        slow: 0.0,
-        entry_internal: 0.0,
-        entry_throttled: 0.0,
-        describe_refused: 0.0,
-        listing_error: 0.0,
-        first_listing_fails: false,
-    }
-}
-
 /// Virtual time to deliver `RECORDS` records of 100 bytes over `keys` keys, all pushed at once,
 /// and the producer's counters then.
 fn run(ordered: bool, aggregation: bool, keys: u64) -> (Duration, Stats) {
-    let mut sim = SimKinesis::new(4, calm(), Rng::new(7), "sim-stream");
+    let mut sim = SimKinesis::new(4, FaultRates::calm(), Rng::new(7), "sim-stream");
     let base = Instant::now();
     let config = ProducerConfig::new(StreamName::new("sim-stream").expect("a name"))
         .stream_settings(1 << 20, RecordDistribution::UserPartitionKey)
