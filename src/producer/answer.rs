@@ -320,9 +320,9 @@ impl Producer {
         if !current {
             return;
         }
-        // A shard that stored an entry made progress: its streak starts again. Then one step of
-        // backoff per throttled shard and request, however many of its entries were refused:
-        // the shortest after progress, longer while it stores nothing.
+        // A shard that stored an entry made progress: its streak starts again. Then at most one
+        // step of backoff per throttled shard and request, however many of its entries were
+        // refused: the shortest after progress, longer while it stores nothing.
         for shard in stored_on {
             if let Some(queue) = self.shards.get_mut(shard) {
                 queue.throttle_streak = 0;
